@@ -1,0 +1,185 @@
+package elevatepay
+
+// Amounts inside the service are int64 minor units of the currency concerned;
+// Exp on a value is the currency's decimalPlaces. Decimal text exists only at the HTTP edge.
+
+// Currency is a currency every amount of a customer is expressed in.
+type Currency struct {
+	ID                int64
+	Name              string
+	Code              string
+	MajorCurrencyName string
+	MinorCurrencyName string
+	DecimalPlaces     int32
+}
+
+// Customer is a customer of a contract owner.
+type Customer struct {
+	ID                    int64
+	ContractOwnerID       int32
+	CustomerName          string
+	CustomerAccountNumber *string
+	CurrencyID            int64
+	Exp                   int32  // decimal places of the customer's currency
+	CreditThreshold       *int64 // minor units; nil = no threshold
+	OpenBillRunValue      int64  // minor units
+	Balance               int64  // minor units, cached sum of the customer's ledger entries
+	LastSeq               int64  // sequence number of the customer's latest ledger entry (0 = none)
+}
+
+// SiteInvoiceDetails is the payment set-up of a site.
+type SiteInvoiceDetails struct {
+	PaymentMethod               *string
+	MandateStatus               *string
+	MandateReference            *string
+	ThirdPartyCustomerReference *string
+	PaymentProviderID           *int32
+}
+
+// Site is a site of a customer; invoices and mandates attach to sites.
+type Site struct {
+	ID              int64
+	CustomerID      int64
+	ContractOwnerID int32
+	SiteName        string
+	StartDate       string  // YYYY-MM-DD
+	EndDate         *string // YYYY-MM-DD or nil
+	Details         SiteInvoiceDetails
+}
+
+// Invoice is a normal or adhoc invoice.
+type Invoice struct {
+	ID                      int64
+	CustomerID              int64
+	ContractOwnerID         int32
+	SiteID                  int64
+	BillRunType             string
+	BillRunID               *int64
+	InvoiceNumber           string
+	InvoiceDate             string
+	DueDate                 string
+	Total                   int64 // minor units
+	Outstanding             int64 // minor units
+	CurrencyID              int64
+	Exp                     int32
+	PaymentMethod           *string
+	AutoCollect             bool
+	PaymentStatus           string
+	ThirdPartyPaymentStatus *string
+	ThirdPartyRefundStatus  *string
+}
+
+// PaymentProvider is a system payments are collected through.
+type PaymentProvider struct {
+	ID                                         int32
+	Type                                       string
+	Name                                       string
+	DirectDebitWithName                        *string
+	Status                                     string
+	CreditorIdentifier                         *string
+	InstantBankPayments                        bool
+	RetryIfPossible                            bool
+	AcceptExternalPayments                     bool
+	ContractOwnerIDs                           []int32
+	SyncInstantBankPaymentsWithMandateCreation bool
+}
+
+// LedgerEntry is one immutable money movement on a customer's account (exposed as CustomerPayment).
+type LedgerEntry struct {
+	ID                  int64
+	CustomerID          int64
+	ContractOwnerID     int32
+	Seq                 int64 // 1, 2, 3 … per customer, without gaps
+	Amount              int64 // signed minor units; debits negative
+	ResultingBalance    int64
+	CurrencyID          int64
+	Exp                 int32
+	Description         *string
+	Reference           *string
+	Type                *string // payment method or nil
+	PaymentDate         string
+	CustomerPaymentType string
+	TxnType             string
+	InvoiceID           *int64
+	InvoiceNumber       *string
+	BillRunType         *string
+}
+
+// User is an account of POST /v1/authenticate.
+type User struct {
+	ID               int64
+	Username         string
+	PasswordHash     string
+	ContractOwnerIDs []int32
+	Admin            bool
+	Scopes           []string
+	Disabled         bool
+	Failures         int
+	LockedUntil      int64 // unix seconds; 0 = not locked
+}
+
+// Enumerations of the contract (spec §5.2), in documented order.
+var (
+	PaymentMethods = []string{"CHEQUE", "DIRECT_DEBIT", "CANCELLED_DD", "CANCELLED_CARD", "CREDIT_CARD", "PAYPAL", "BACS",
+		"POST_OFFICE_PAYMENT_CARD", "EZYPAY", "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE", "STRIPE_CARD", "STRIPE_DD",
+		"FINASTRA", "FAST_PAY", "OTHER"}
+	ThirdPartyPaymentStatuses = []string{"NEW", "CREATED", "PENDING_CUSTOMER_APPROVAL", "PENDING_SUBMISSION", "SUBMITTED",
+		"CONFIRMED", "PAID_OUT", "CANCELLED", "FAILED", "FAILED_RETRYING", "CHARGED_BACK", "CUSTOMER_APPROVAL_GRANTED",
+		"CUSTOMER_APPROVAL_DENIED", "CHARGEBACK_CANCELLED", "LATE_FAILURE_SETTLED", "CHARGEBACK_SETTLED",
+		"SURCHARGE_FEE_DEBITED", "RESUBMISSION_REQUESTED", "UNSUPPORTED_PAYMENT_TYPE", "UNAUTHORISED_PAYMENT_TYPE",
+		"CUSTOMER_APPROVAL_MISSING", "SURCHARGE_FEE_CREDITED", "MANUALLY_PAID", "UNSENT", "REFUNDED", "PARTIALLY_REFUNDED",
+		"REFUND_PENDING"}
+	ThirdPartyRefundStatuses = []string{"CREATED", "PENDING_SUBMISSION", "SUBMITTED", "PAID", "CANCELLED", "BOUNCED",
+		"FUNDS_RETURNED", "MANUALLY_REFUNDED", "REFUND_SETTLED"}
+	BillRunTypes            = []string{"NORMAL", "ADHOC"}
+	PaymentProviderStatuses = []string{"ACTIVE", "INACTIVE"}
+	PaymentStatuses         = []string{"NA", "PAID", "UNPAID", "PENDING", "REFUNDED", "PART_REFUNDED", "REFUND_PENDING",
+		"WRITTEN_OFF", "DISPUTED", "PARTIALLY_PAID"}
+	CustomerPaymentTypes = []string{"CUSTOMER", "INVOICE", "ADHOC_INVOICE"}
+	TxnTypes             = []string{"INVOICE_CREATED", "ADHOC_INVOICE_CREATED", "PAYMENT", "PAYMENT_REVERSED", "REFUND",
+		"BALANCE_ADJUSTMENT"}
+	MandateStatuses = []string{"NEW", "INACTIVE", "CREATED", "CUSTOMER_APPROVAL_GRANTED", "CUSTOMER_APPROVAL_SKIPPED",
+		"PENDING_SUBMISSION", "SUBMITTED", "ACTIVE", "REINSTATED", "PENDING_CUSTOMER_APPROVAL", "SUSPENDED_BY_PAYER",
+		"FAILED", "CANCELLED", "EXPIRED", "CONSUMED", "BLOCKED", "TRANSFERRED", "REPLACED"}
+)
+
+// Provider families (spec §6.4.3).
+const (
+	FamilyGoCardless = "gocardless"
+	FamilyStripe     = "stripe"
+	FamilyNone       = ""
+)
+
+// MethodFamily returns the adapter family of a payment method or provider type.
+func MethodFamily(method string) string {
+	switch method {
+	case "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "DIRECT_DEBIT":
+		return FamilyGoCardless
+	case "STRIPE", "STRIPE_CARD", "STRIPE_DD":
+		return FamilyStripe
+	}
+	return FamilyNone
+}
+
+// ProviderServesMethod reports whether a provider of type providerType can serve payments of method
+// (spec §5.1.19: "family matching paymentMethod"): same family, or the identical type for types without a family.
+// The site states CANCELLED_DD / CANCELLED_CARD keep the provider the site used before (spec OP-29).
+func ProviderServesMethod(providerType, method string) bool {
+	if method == "CANCELLED_DD" || method == "CANCELLED_CARD" {
+		return MethodFamily(providerType) != FamilyNone
+	}
+	if f := MethodFamily(method); f != FamilyNone {
+		return MethodFamily(providerType) == f
+	}
+	return providerType == method
+}
+
+// Contains reports whether list holds v.
+func Contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,117 @@
+package service
+
+import (
+	"context"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+// InvoiceInput is the body of POST /invoices.
+type InvoiceInput struct {
+	CustomerID    int64
+	SiteID        int64
+	BillRunType   string
+	BillRunID     *int64
+	InvoiceNumber string
+	InvoiceDate   string
+	DueDate       string
+	Total         money.Decimal
+	CurrencyID    *int64
+	PaymentMethod *string
+	AutoCollect   *bool
+}
+
+// CreateInvoice creates an invoice and, in the same transaction, posts its INVOICE_CREATED or
+// ADHOC_INVOICE_CREATED debit to the customer's ledger (spec §4.39, §6.1.1). It never starts a collection.
+func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in InvoiceInput) (inv *ep.Invoice, err error) {
+	if err := checkDate("invoiceDate", in.InvoiceDate); err != nil {
+		return nil, err
+	}
+	if err := checkDate("dueDate", in.DueDate); err != nil {
+		return nil, err
+	}
+	if in.DueDate < in.InvoiceDate {
+		return nil, ep.Invalid("dueDate", "must not be before invoiceDate")
+	}
+	if !ep.Contains(ep.BillRunTypes, in.BillRunType) {
+		return nil, ep.Invalid("billRunType", "must be NORMAL or ADHOC")
+	}
+	err = s.tx(ctx, func(tx store.Tx) error {
+		scope := ScopeOf(p)
+		// The customer row lock serialises this posting with every other posting of the customer.
+		cust, err := tx.Customer(scope, in.CustomerID, true)
+		if err != nil {
+			return err
+		}
+		site, err := tx.Site(scope, in.SiteID)
+		if err != nil {
+			return err
+		}
+		if site.CustomerID != cust.ID {
+			return ep.Invalid("siteId", "is not a site of customer "+itoa(cust.ID))
+		}
+		if in.CurrencyID != nil && *in.CurrencyID != cust.CurrencyID {
+			return ep.Invalid("currencyId", "must equal the customer's currency ("+itoa(cust.CurrencyID)+")")
+		}
+		total, err := minor("totalInMajorCurrency", in.Total, cust.Exp)
+		if err != nil {
+			return err
+		}
+		method := in.PaymentMethod
+		if method == nil {
+			method = site.Details.PaymentMethod
+		}
+		inv = &ep.Invoice{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, SiteID: site.ID, BillRunType: in.BillRunType,
+			BillRunID: in.BillRunID, InvoiceNumber: in.InvoiceNumber, InvoiceDate: in.InvoiceDate, DueDate: in.DueDate,
+			Total: total, Outstanding: total, CurrencyID: cust.CurrencyID, Exp: cust.Exp, PaymentMethod: method,
+			AutoCollect: in.AutoCollect != nil && *in.AutoCollect, PaymentStatus: "UNPAID"}
+		if total == 0 {
+			inv.PaymentStatus = "NA"
+		}
+		if err := tx.CreateInvoice(inv); err != nil {
+			return err
+		}
+		txn, cpt := "INVOICE_CREATED", "INVOICE"
+		if inv.BillRunType == "ADHOC" {
+			txn, cpt = "ADHOC_INVOICE_CREATED", "ADHOC_INVOICE"
+		}
+		return tx.PostEntry(&ep.LedgerEntry{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, Amount: -total,
+			CurrencyID: cust.CurrencyID, Exp: cust.Exp, PaymentDate: inv.InvoiceDate, CustomerPaymentType: cpt, TxnType: txn,
+			InvoiceID: &inv.ID, InvoiceNumber: &inv.InvoiceNumber, BillRunType: &inv.BillRunType})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// Invoice returns a visible invoice.
+func (s *Service) Invoice(ctx context.Context, p auth.Principal, id int64) (inv *ep.Invoice, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		inv, err = tx.Invoice(ScopeOf(p), id, false)
+		return err
+	})
+	return inv, err
+}
+
+// ListInvoices lists the caller's invoices.
+func (s *Service) ListInvoices(ctx context.Context, p auth.Principal, l query.List) (out []ep.Invoice, total int64, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		out, total, err = tx.ListInvoices(ScopeOf(p), l)
+		return err
+	})
+	return out, total, err
+}
+
+// Entries returns a customer's ledger (used by tests and, later, the statement).
+func (s *Service) Entries(ctx context.Context, p auth.Principal, customerID int64) (out []ep.LedgerEntry, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		out, err = tx.Entries(ScopeOf(p), customerID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,135 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"strconv"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+func checkProvider(p *ep.PaymentProvider) error {
+	if !ep.Contains(ep.PaymentMethods, p.Type) || p.Type == "CANCELLED_DD" || p.Type == "CANCELLED_CARD" {
+		return ep.Invalid("type", "must be a PaymentMethod other than CANCELLED_DD and CANCELLED_CARD")
+	}
+	if !ep.Contains(ep.PaymentProviderStatuses, p.Status) {
+		return ep.Invalid("status", "must be ACTIVE or INACTIVE")
+	}
+	if len(p.ContractOwnerIDs) == 0 {
+		return ep.Invalid("contractOwnerIds", "must contain at least one contract owner")
+	}
+	seen := map[int32]bool{}
+	for _, id := range p.ContractOwnerIDs {
+		if id < 1 {
+			return ep.Invalid("contractOwnerIds", "items must be >= 1")
+		}
+		if seen[id] {
+			return ep.Invalid("contractOwnerIds", "must not contain duplicates")
+		}
+		seen[id] = true
+	}
+	sort.Slice(p.ContractOwnerIDs, func(a, b int) bool { return p.ContractOwnerIDs[a] < p.ContractOwnerIDs[b] })
+	return nil
+}
+
+func forbiddenOwners(p auth.Principal, ids []int32) error {
+	if !p.CoversAll(ids) {
+		return ep.Errorf(ep.EFORBIDDEN, "contractOwnerIds includes a contract owner outside the caller's contract owners")
+	}
+	return nil
+}
+
+// visibleOwners narrows a provider's contract owners to those the caller sees (OP-35).
+func visibleOwners(p auth.Principal, prov *ep.PaymentProvider) {
+	if p.Admin {
+		return
+	}
+	ids := []int32{}
+	for _, id := range prov.ContractOwnerIDs {
+		if p.SeesContractOwner(id) {
+			ids = append(ids, id)
+		}
+	}
+	prov.ContractOwnerIDs = ids
+}
+
+// CreateProvider creates a payment provider for contract owners of the caller.
+func (s *Service) CreateProvider(ctx context.Context, p auth.Principal, prov *ep.PaymentProvider) error {
+	if err := checkProvider(prov); err != nil {
+		return err
+	}
+	if err := forbiddenOwners(p, prov.ContractOwnerIDs); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx store.Tx) error { return tx.CreateProvider(prov) })
+}
+
+// Provider returns a visible payment provider showing only the caller's contract owners.
+func (s *Service) Provider(ctx context.Context, p auth.Principal, id int32) (prov *ep.PaymentProvider, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		prov, err = tx.Provider(ScopeOf(p), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	visibleOwners(p, prov)
+	return prov, nil
+}
+
+// ListProviders lists the providers visible to the caller.
+func (s *Service) ListProviders(ctx context.Context, p auth.Principal, l query.List) (out []ep.PaymentProvider, total int64, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		out, total, err = tx.ListProviders(ScopeOf(p), l)
+		return err
+	})
+	for i := range out {
+		visibleOwners(p, &out[i])
+	}
+	return out, total, err
+}
+
+// UpdateProvider changes a provider through edit, which receives the provider as the caller
+// sees it. The caller must cover every current and new contract owner (OP-35); type is immutable.
+func (s *Service) UpdateProvider(ctx context.Context, p auth.Principal, id int32, edit func(*ep.PaymentProvider) (*ep.PaymentProvider, error)) (out *ep.PaymentProvider, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		cur, err := tx.Provider(ScopeOf(p), id)
+		if err != nil {
+			return err
+		}
+		if err := forbiddenOwners(p, cur.ContractOwnerIDs); err != nil {
+			return ep.Errorf(ep.EFORBIDDEN, "the payment provider also serves contract owners outside the caller's contract owners")
+		}
+		view := *cur
+		view.ContractOwnerIDs = append([]int32(nil), cur.ContractOwnerIDs...)
+		next, err := edit(&view)
+		if err != nil {
+			return err
+		}
+		next.ID = cur.ID
+		if next.Type != cur.Type {
+			return ep.Invalid("type", "is immutable")
+		}
+		if err := checkProvider(next); err != nil {
+			return err
+		}
+		if err := forbiddenOwners(p, next.ContractOwnerIDs); err != nil {
+			return err
+		}
+		if err := tx.UpdateProvider(next); err != nil {
+			return err
+		}
+		out = next
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	visibleOwners(p, out)
+	return out, nil
+}

@@ -1,0 +1,60 @@
+// Package service holds elevatepay's business rules. Every operation runs inside one store
+// transaction; handlers decode and validate the wire format, the service decides.
+package service
+
+import (
+	"context"
+	"time"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+// Service implements the operations of the API on a store.
+type Service struct {
+	Store  store.Store
+	Tokens *auth.Tokens
+	Brand  string           // brand name POST /authenticate expects
+	Now    func() time.Time // clock; time.Now when nil
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) today() string { return s.now().Format("2006-01-02") }
+
+// ScopeOf returns the contract owners a principal may see.
+func ScopeOf(p auth.Principal) store.Scope {
+	if p.Admin {
+		return store.AllOwners
+	}
+	return store.Scope{Owners: p.ContractOwnerIDs}
+}
+
+func (s *Service) tx(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Tx(ctx, fn)
+}
+
+// minor converts an amount to minor units of a currency with exponent exp, with the field
+// name in the error (spec §2.11: too many decimal places → 400, never rounded).
+func minor(field string, d money.Decimal, exp int32) (int64, error) {
+	v, err := d.Minor(exp)
+	if err != nil {
+		return 0, ep.Invalid(field, err.Error())
+	}
+	return v, nil
+}
+
+// checkDate validates a YYYY-MM-DD calendar date.
+func checkDate(field, v string) error {
+	if _, err := time.Parse("2006-01-02", v); err != nil || len(v) != 10 {
+		return ep.Invalid(field, "must be a date in the form YYYY-MM-DD")
+	}
+	return nil
+}

@@ -1,0 +1,13 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/elevatepay/elevatepay/internal/testdb"
+	"github.com/elevatepay/elevatepay/store"
+	"github.com/elevatepay/elevatepay/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return testdb.SQLite(t) })
+}

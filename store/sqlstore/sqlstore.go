@@ -1,0 +1,195 @@
+// Package sqlstore implements store.Store with database/sql for both supported engines.
+// The SQL is written once; a Dialect carries the few differences (placeholders, row locks,
+// collation, error classification). store/postgres and store/sqlite only open connections and
+// choose the dialect and migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/elevatepay/elevatepay/store"
+)
+
+// Dialect describes how one engine differs.
+type Dialect struct {
+	Name        string        // "postgres" or "sqlite"
+	Goose       goose.Dialect // migration dialect
+	Numbered    bool          // placeholders are $1, $2 … instead of ?
+	ForUpdate   string        // suffix of a SELECT that locks its rows ("" where the whole transaction is exclusive)
+	TextCollate string        // collation clause making text sort by code point
+	IsUnique    func(error) bool
+	IsRetryable func(error) bool
+}
+
+// DB is a store.Store on a database/sql connection pool.
+type DB struct {
+	db         *sql.DB
+	d          Dialect
+	migrations fs.FS
+}
+
+// New wraps db. migrations holds the engine's goose migrations at its root.
+func New(db *sql.DB, d Dialect, migrations fs.FS) *DB {
+	return &DB{db: db, d: d, migrations: migrations}
+}
+
+// SQL returns the underlying pool (for tests and tools).
+func (s *DB) SQL() *sql.DB { return s.db }
+
+func (s *DB) provider() (*goose.Provider, error) {
+	return goose.NewProvider(s.d.Goose, s.db, s.migrations)
+}
+
+// Migrate applies every pending migration.
+func (s *DB) Migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// MigrationsCurrent reports whether no migration is pending.
+func (s *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
+	p, err := s.provider()
+	if err != nil {
+		return false, fmt.Errorf("migrations: %w", err)
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check migrations: %w", err)
+	}
+	return !pending, nil
+}
+
+// Ping checks the database answers.
+func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Engine names the engine.
+func (s *DB) Engine() string { return s.d.Name }
+
+// Close closes the pool.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Stats returns pool figures.
+func (s *DB) Stats() store.PoolStats {
+	st := s.db.Stats()
+	return store.PoolStats{Open: st.OpenConnections, InUse: st.InUse, Idle: st.Idle, WaitCount: st.WaitCount}
+}
+
+const maxAttempts = 5
+
+// Tx runs fn in a transaction, retrying on serialisation failures and lock time-outs.
+func (s *DB) Tx(ctx context.Context, fn func(store.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = s.tx(ctx, fn)
+		if err == nil || !s.d.IsRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+func (s *DB) tx(ctx context.Context, fn func(store.Tx) error) (err error) {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	d   *Dialect
+}
+
+// rebind turns ? placeholders into $n for numbered dialects. Queries never contain a literal '?'.
+func (t *tx) rebind(q string) string {
+	if !t.d.Numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.rebind(q), args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.rebind(q), args...)
+}
+
+func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *tx) insert(q string, args ...any) (int64, error) {
+	var id int64
+	if err := t.queryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// placeholders returns "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// scopeCond returns a condition restricting col to the scope's contract owners.
+func scopeCond(s store.Scope, col string) (string, []any) {
+	if s.All {
+		return "1 = 1", nil
+	}
+	if len(s.Owners) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(s.Owners))
+	for i, o := range s.Owners {
+		args[i] = o
+	}
+	return col + " IN (" + placeholders(len(args)) + ")", args
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,123 @@
+// Package store is the storage boundary of elevatepay: the Store and Tx interfaces every
+// database implementation satisfies, and the conformance suite (store/storetest) they must pass.
+package store
+
+import (
+	"context"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/query"
+)
+
+// Scope is the set of contract owners a caller may see. Every tenant-owned read takes one.
+type Scope struct {
+	All    bool    // every contract owner (admin claim)
+	Owners []int32 // otherwise these contract owners; empty = none
+}
+
+// Sees reports whether the scope covers contract owner id.
+func (s Scope) Sees(id int32) bool {
+	if s.All {
+		return true
+	}
+	for _, o := range s.Owners {
+		if o == id {
+			return true
+		}
+	}
+	return false
+}
+
+// AllOwners is the scope of internal work that is not done for a caller.
+var AllOwners = Scope{All: true}
+
+// Store is a database holding everything elevatepay keeps.
+type Store interface {
+	// Tx runs fn inside one read-write transaction; an error from fn (or a panic) rolls it back.
+	// fn may be run again when the database reports a serialisation failure, so it must not
+	// have effects outside the transaction.
+	Tx(ctx context.Context, fn func(Tx) error) error
+	// Ping checks the database is reachable.
+	Ping(ctx context.Context) error
+	// MigrationsCurrent reports whether every embedded migration has been applied.
+	MigrationsCurrent(ctx context.Context) (bool, error)
+	// Engine names the database engine ("postgres" or "sqlite").
+	Engine() string
+	// Stats returns connection-pool figures for metrics.
+	Stats() PoolStats
+	Close() error
+}
+
+// PoolStats are connection-pool figures.
+type PoolStats struct {
+	Open, InUse, Idle int
+	WaitCount         int64
+}
+
+// Tx is one database transaction. Methods that read tenant-owned rows take a Scope: a row of
+// another contract owner is reported exactly like a missing one (ENOTFOUND).
+type Tx interface {
+	// Settings (server-wide key/value).
+	Setting(key string) (value string, ok bool, err error)
+	SetSettingIfAbsent(key, value string) (stored string, err error)
+
+	// Users.
+	CreateUser(u *ep.User) error
+	UserByName(username string) (*ep.User, error)
+	ListUsers() ([]ep.User, error)
+	SetUserDisabled(username string, disabled bool) error
+	SetUserAttempts(id int64, failures int, lockedUntil int64) error
+
+	// Currencies (global).
+	CreateCurrency(c *ep.Currency) error
+	Currency(id int64) (*ep.Currency, error)
+	ListCurrencies(l query.List) ([]ep.Currency, int64, error)
+
+	// Customers. lock takes a row lock held until the transaction ends (serialises postings).
+	CreateCustomer(c *ep.Customer) error
+	Customer(s Scope, id int64, lock bool) (*ep.Customer, error)
+	UpdateCustomer(c *ep.Customer) error
+	ListCustomers(s Scope, l query.List) ([]ep.Customer, int64, error)
+
+	// Sites.
+	CreateSite(site *ep.Site) error
+	Site(s Scope, id int64) (*ep.Site, error)
+	UpdateSite(site *ep.Site) error
+	ListSites(s Scope, l query.List) ([]ep.Site, int64, error)
+
+	// Invoices.
+	CreateInvoice(inv *ep.Invoice) error
+	Invoice(s Scope, id int64, lock bool) (*ep.Invoice, error)
+	ListInvoices(s Scope, l query.List) ([]ep.Invoice, int64, error)
+
+	// Payment providers. A provider is visible when any of its contract owners is in the scope.
+	CreateProvider(p *ep.PaymentProvider) error
+	Provider(s Scope, id int32) (*ep.PaymentProvider, error)
+	UpdateProvider(p *ep.PaymentProvider) error
+	ListProviders(s Scope, l query.List) ([]ep.PaymentProvider, int64, error)
+
+	// PostEntry appends e to its customer's ledger: it assigns ID, Seq and ResultingBalance and
+	// updates the customer's cached balance. The caller must hold the customer's row lock
+	// (Customer(..., lock=true)) taken in this transaction.
+	PostEntry(e *ep.LedgerEntry) error
+	// Entries lists a customer's ledger entries in posting order.
+	Entries(s Scope, customerID int64) ([]ep.LedgerEntry, error)
+
+	// Idempotency keys (spec §2.14).
+	IdempotencyBegin(k *IdempotencyRecord) (existing *IdempotencyRecord, err error)
+	IdempotencyComplete(k *IdempotencyRecord) error
+	IdempotencyRelease(subject, key string) error
+	IdempotencyPurge(before int64) (int64, error)
+}
+
+// IdempotencyRecord is a stored Idempotency-Key with its response.
+type IdempotencyRecord struct {
+	Subject     string
+	Key         string
+	Fingerprint string // hash of method, path and canonical body
+	CreatedAt   int64  // unix seconds
+	Completed   bool
+	Status      int
+	Header      string // JSON object of replayed response headers
+	Body        []byte
+}
