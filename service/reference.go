@@ -269,5 +269,9 @@ func (s *Service) UpdateSite(ctx context.Context, p auth.Principal, id int64, ed
 	return site, nil
 }
 
-func equalString(a, b *string) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
-func equalInt32(a, b *int32) bool   { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+func equalString(a, b *string) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+func equalInt32(a, b *int32) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}

@@ -31,8 +31,8 @@ type custom func(c query.Cond) (string, []any, error)
 
 // resource describes one listable table for the list compiler.
 type resource struct {
-	from     string           // FROM clause (with alias)
-	owner    string           // contract-owner column for Scope, "" for global resources
+	from     string // FROM clause (with alias)
+	owner    string // contract-owner column for Scope, "" for global resources
 	scope    func(store.Scope) (string, []any)
 	id       string           // id column, the final tie-break
 	fields   map[string]field // JSON field name → SQL (sort and filter)

@@ -186,8 +186,8 @@ var customers = &resource{
 	fields: map[string]field{
 		"id": {expr: "c.id", kind: kInt}, "contractOwnerId": {expr: "c.contract_owner_id", kind: kInt},
 		"customerName": {expr: "c.customer_name", kind: kText}, "customerAccountNumber": {expr: "c.customer_account_number", kind: kText},
-		"currencyId":      {expr: "c.currency_id", kind: kInt},
-		"creditThreshold": {expr: "c.credit_threshold", kind: kMoney, expExpr: "c.currency_exp"},
+		"currencyId":       {expr: "c.currency_id", kind: kInt},
+		"creditThreshold":  {expr: "c.credit_threshold", kind: kMoney, expExpr: "c.currency_exp"},
 		"openBillRunValue": {expr: "c.open_bill_run_value", kind: kMoney, expExpr: "c.currency_exp"},
 	},
 }
