@@ -104,3 +104,20 @@ func (s *Service) DisableUser(ctx context.Context, username string, disabled boo
 func IsBadCredentials(err error) bool { return errors.Is(err, errBadCredentials) }
 
 func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// SubjectDisabled reports whether the token subject is a known account that has been disabled.
+// Subjects without an account (service tokens minted by `elevatepay token`, external identity
+// providers) are not disabled.
+func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled bool, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		u, err := tx.UserByName(subject)
+		if ep.ErrorCode(err) == ep.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		disabled = u.Disabled
+		return nil
+	})
+	return disabled, err
+}

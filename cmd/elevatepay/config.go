@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/store"
+	"github.com/elevatepay/elevatepay/store/postgres"
+	"github.com/elevatepay/elevatepay/store/sqlite"
+	"github.com/elevatepay/elevatepay/store/sqlstore"
+)
+
+// config is the configuration shared by every command.
+type config struct {
+	database    string
+	jwtSecret   string
+	jwtIssuer   string
+	jwtAudience string
+	jwtKeys     string // comma-separated PEM files of RS256/ES256 public keys
+	jwksURL     string
+	brand       string
+}
+
+func env(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// bind registers the shared flags, with defaults from the environment.
+func (c *config) bind(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.database, "database", env(getenv, "DATABASE_URL", "sqlite:elevatepay.db"), "database URL: sqlite:PATH or postgres://… (env DATABASE_URL)")
+	fs.StringVar(&c.jwtSecret, "jwt-secret", getenv("ELEVATEPAY_JWT_SECRET"), "HS256 secret, at least 32 bytes (env ELEVATEPAY_JWT_SECRET); on SQLite a random one is kept in the database when unset; required on PostgreSQL")
+	fs.StringVar(&c.jwtIssuer, "jwt-issuer", getenv("ELEVATEPAY_JWT_ISSUER"), "iss of issued tokens, required on incoming ones when set (env ELEVATEPAY_JWT_ISSUER)")
+	fs.StringVar(&c.jwtAudience, "jwt-audience", getenv("ELEVATEPAY_JWT_AUDIENCE"), "aud required on incoming tokens when set (env ELEVATEPAY_JWT_AUDIENCE)")
+	fs.StringVar(&c.jwtKeys, "jwt-public-keys", getenv("ELEVATEPAY_JWT_PUBLIC_KEYS"), "comma-separated PEM files of RS256/ES256 public keys of an external identity provider (env ELEVATEPAY_JWT_PUBLIC_KEYS)")
+	fs.StringVar(&c.jwksURL, "jwks-url", getenv("ELEVATEPAY_JWKS_URL"), "JWKS URL of an external identity provider (env ELEVATEPAY_JWKS_URL)")
+	fs.StringVar(&c.brand, "brand", env(getenv, "ELEVATEPAY_BRAND", "elevatepay"), "brand name POST /v1/authenticate expects (env ELEVATEPAY_BRAND)")
+}
+
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+// openStore opens the configured database and applies migrations.
+func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
+	switch {
+	case strings.HasPrefix(c.database, "postgres://"), strings.HasPrefix(c.database, "postgresql://"):
+		return postgres.Open(ctx, c.database)
+	case strings.HasPrefix(c.database, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(c.database, "sqlite:"), "//")
+		if path == "" {
+			return nil, fmt.Errorf("database URL %q names no file", c.database)
+		}
+		return sqlite.Open(ctx, path)
+	}
+	return nil, fmt.Errorf("database URL must start with sqlite: or postgres://")
+}
+
+const secretSetting = "jwt_secret"
+
+// tokens builds the token signer/verifier. Without a configured secret, SQLite keeps a random
+// secret in the database so tokens survive restarts; PostgreSQL deployments must configure one
+// (replicas must share it).
+func (c *config) tokens(ctx context.Context, st store.Store) (*auth.Tokens, error) {
+	secret := []byte(c.jwtSecret)
+	if len(secret) == 0 {
+		if st.Engine() != "sqlite" {
+			return nil, fmt.Errorf("--jwt-secret (ELEVATEPAY_JWT_SECRET) is required with PostgreSQL")
+		}
+		b := make([]byte, 48)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		var stored string
+		err := st.Tx(ctx, func(tx store.Tx) error {
+			var err error
+			stored, err = tx.SetSettingIfAbsent(secretSetting, base64.RawStdEncoding.EncodeToString(b))
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("jwt secret: %w", err)
+		}
+		if secret, err = base64.RawStdEncoding.DecodeString(stored); err != nil {
+			return nil, fmt.Errorf("jwt secret stored in the database is corrupt: %w", err)
+		}
+	}
+	cfg := auth.Config{Secret: secret, Issuer: c.jwtIssuer, Audience: c.jwtAudience, JWKSURL: c.jwksURL}
+	if c.jwtKeys != "" {
+		for _, f := range strings.Split(c.jwtKeys, ",") {
+			b, err := os.ReadFile(strings.TrimSpace(f))
+			if err != nil {
+				return nil, fmt.Errorf("read public key: %w", err)
+			}
+			cfg.PublicKeyPEMs = append(cfg.PublicKeyPEMs, b)
+		}
+	}
+	return auth.NewTokens(ctx, cfg)
+}
+
+// parseOwners parses "1,2,3" into contract owner ids.
+func parseOwners(s string) ([]int32, error) {
+	var ids []int32
+	if strings.TrimSpace(s) == "" {
+		return ids, nil
+	}
+	for _, f := range strings.Split(s, ",") {
+		var id int32
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &id); err != nil || id < 1 {
+			return nil, fmt.Errorf("contract owner ids must be integers >= 1: %q", f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+var _ = ep.EINVALID

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/service"
+)
+
+// Demo account of POST /v1/authenticate (created only by --demo).
+const (
+	demoUser     = "demo"
+	demoPassword = "demo-password"
+	demoOwner    = 7
+)
+
+// seedDemo fills an empty database with a demo contract owner's data, then prints an admin
+// token and example requests. A database that already has customers is left as it is.
+func seedDemo(ctx context.Context, svc *service.Service, tokens *auth.Tokens, base string, out io.Writer) error {
+	admin := auth.Principal{Subject: "demo-admin", Admin: true, Scopes: []string{auth.ScopeAdmin}}
+	_, total, err := svc.ListCustomers(ctx, admin, query.List{Page: 1, PageSize: 1})
+	if err != nil {
+		return err
+	}
+	if total == 0 {
+		if err := seedDemoData(ctx, svc, admin); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "demo data created for contract owner 7 (customers, sites, invoices, payment providers)")
+	} else {
+		fmt.Fprintln(out, "database is not empty: demo data not seeded")
+	}
+	tok, err := tokens.Issue(admin, 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, `
+Admin token (valid 24 hours):
+%[2]s
+
+Try:
+curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/customers?page=1&pageSize=20'
+curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/invoices?page=1&pageSize=50&paymentStatus=in:UNPAID,PARTIALLY_PAID&sort=dueDate'
+curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/payment-providers?page=1&pageSize=10&fields=id,name,type,status'
+
+Log in as the demo user (POST /v1/authenticate):
+curl -s -H 'Content-Type: application/json' -d '{"brand":"%[3]s","username":"%[4]s","password":"%[5]s"}' '%[1]s/v1/authenticate'
+
+API reference: %[1]s/docs
+`, base, tok, svc.Brand, demoUser, demoPassword)
+	return nil
+}
+
+func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principal) error {
+	str := func(s string) *string { return &s }
+	dec := func(s string) *money.Decimal { d := money.MustParse(s); return &d }
+	if err := svc.AddUser(ctx, &ep.User{Username: demoUser, ContractOwnerIDs: []int32{demoOwner},
+		Scopes: []string{auth.ScopeRead, auth.ScopeWrite, auth.ScopeProviders}}, demoPassword); err != nil && ep.ErrorCode(err) != ep.ECONFLICT {
+		return err
+	}
+	gc := &ep.PaymentProvider{Type: "GO_CARDLESS", Name: "GoCardless UK", DirectDebitWithName: str("ACME UTILITIES"), Status: "ACTIVE",
+		CreditorIdentifier: str("GB12ZZZSDDBARC0000007495895"), InstantBankPayments: true, RetryIfPossible: true,
+		ContractOwnerIDs: []int32{demoOwner}, SyncInstantBankPaymentsWithMandateCreation: true}
+	stripe := &ep.PaymentProvider{Type: "STRIPE", Name: "Stripe cards", Status: "ACTIVE", AcceptExternalPayments: true, ContractOwnerIDs: []int32{demoOwner}}
+	for _, p := range []*ep.PaymentProvider{gc, stripe} {
+		if err := svc.CreateProvider(ctx, admin, p); err != nil {
+			return err
+		}
+	}
+	type siteSeed struct {
+		name, method string
+		provider     *int32
+	}
+	type invoiceSeed struct {
+		number, kind, date, due, total string
+	}
+	customers := []struct {
+		in       service.CustomerInput
+		site     siteSeed
+		invoices []invoiceSeed
+	}{
+		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Acme Ltd", CustomerAccountNumber: str("ACME0001"), CurrencyID: 1,
+			CreditThreshold: dec("500"), OpenBillRunValue: dec("60")},
+			siteSeed{"Acme HQ", "GO_CARDLESS", &gc.ID},
+			[]invoiceSeed{{"INV-000101", "NORMAL", "2024-01-01", "2024-01-31", "80"}, {"INV-000123", "NORMAL", "2024-02-01", "2024-02-29", "120"},
+				{"ADH-000045", "ADHOC", "2024-02-10", "2024-03-10", "45"}}},
+		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Beta GmbH", CustomerAccountNumber: str("BETA0001"), CurrencyID: 2,
+			CreditThreshold: dec("1000")},
+			siteSeed{"Beta Office", "BACS", nil},
+			[]invoiceSeed{{"INV-000201", "NORMAL", "2024-02-01", "2024-03-01", "250.5"}}},
+		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Gamma Inc", CustomerAccountNumber: str("GAMMA001"), CurrencyID: 3},
+			siteSeed{"Gamma Store", "CHEQUE", nil},
+			[]invoiceSeed{{"INV-000301", "NORMAL", "2024-03-01", "2024-03-31", "99.99"}}},
+	}
+	for _, c := range customers {
+		cust, err := svc.CreateCustomer(ctx, admin, c.in)
+		if err != nil {
+			return err
+		}
+		site, err := svc.CreateSite(ctx, admin, service.SiteInput{CustomerID: cust.ID, SiteName: c.site.name, StartDate: str("2023-06-01"),
+			Details: ep.SiteInvoiceDetails{PaymentMethod: str(c.site.method), PaymentProviderID: c.site.provider}})
+		if err != nil {
+			return err
+		}
+		for _, inv := range c.invoices {
+			if _, err := svc.CreateInvoice(ctx, admin, service.InvoiceInput{CustomerID: cust.ID, SiteID: site.ID, BillRunType: inv.kind,
+				InvoiceNumber: inv.number, InvoiceDate: inv.date, DueDate: inv.due, Total: money.MustParse(inv.total)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/query"
+)
+
+// statusOf maps an error code to its HTTP status: the one place this mapping exists.
+var statusOf = map[string]int{
+	ep.EINVALID:        http.StatusBadRequest,
+	ep.EUNAUTHORIZED:   http.StatusUnauthorized,
+	ep.EFORBIDDEN:      http.StatusForbidden,
+	ep.ENOTFOUND:       http.StatusNotFound,
+	ep.ECONFLICT:       http.StatusConflict,
+	ep.ETOOLARGE:       http.StatusRequestEntityTooLarge,
+	ep.EUNSUPPORTED:    http.StatusUnsupportedMediaType,
+	ep.ENOTACCEPTABLE:  http.StatusNotAcceptable,
+	ep.ENOTIMPLEMENTED: http.StatusNotImplemented,
+	ep.EPROVIDER:       http.StatusBadGateway,
+	ep.EINTERNAL:       http.StatusInternalServerError,
+	"method":           http.StatusMethodNotAllowed,
+}
+
+// errorBody is the error body of spec §2.9.
+type errorBody struct {
+	Timestamp string          `json:"timestamp"`
+	Status    int             `json:"status"`
+	Error     string          `json:"error"`
+	Message   string          `json:"message"`
+	Path      string          `json:"path"`
+	Errors    []ep.FieldError `json:"errors,omitempty"`
+}
+
+// asError turns any error into an *ep.Error: query grammar errors become validation errors,
+// anything unknown an internal error (whose details are logged, never shown).
+func asError(err error) *ep.Error {
+	var e *ep.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return &ep.Error{Code: ep.EINVALID, Message: qe.Message, Fields: []ep.FieldError{{Field: qe.Param, Message: qe.Message}}}
+	}
+	return &ep.Error{Code: ep.EINTERNAL, Message: "internal error"}
+}
+
+// writeError writes err as the standard error body.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := asError(err)
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 && e.Code == ep.EINTERNAL {
+		s.log.Error("request failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "error", err.Error())
+	}
+	writeErrorStatus(w, r, status, e.Message, e.Fields)
+}
+
+func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, message string, fields []ep.FieldError) {
+	body := errorBody{
+		Timestamp: time.Now().UTC().Format(time.RFC3339),
+		Status:    status,
+		Error:     http.StatusText(status),
+		Message:   message,
+		Path:      r.URL.Path,
+		Errors:    fields,
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		slog.Error("encode error body", "error", err)
+		b = []byte(`{"status":500,"error":"Internal Server Error","message":"internal error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("Location")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,62 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/elevatepay/elevatepay/internal/apitest"
+)
+
+// world is a small data set: contract owner 7 ("mine") and 8 ("theirs"), each with a payment
+// provider, a customer, a site and a normal and an adhoc invoice.
+type world struct {
+	admin                      string
+	mine, theirs               ids
+	mineProvider, theirProvider int64
+}
+
+type ids struct {
+	customer, site, invoice, adhoc int64
+}
+
+func num(t testing.TB, v any) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(fmt.Sprint(v), &n); err != nil {
+		t.Fatalf("not an integer: %v", v)
+	}
+	return n
+}
+
+func seedWorld(t testing.TB, e *apitest.Env) world {
+	t.Helper()
+	w := world{admin: e.AdminToken()}
+	for _, co := range []int32{7, 8} {
+		prov := e.Post(w.admin, "/v1/payment-providers", map[string]any{
+			"type": "GO_CARDLESS", "name": fmt.Sprintf("GoCardless %d", co), "status": "ACTIVE", "contractOwnerIds": []int32{co},
+		}).Want(t, 201).Object(t)
+		cust := e.Post(w.admin, "/v1/customers", map[string]any{
+			"contractOwnerId": co, "customerName": fmt.Sprintf("Customer %d", co), "customerAccountNumber": fmt.Sprintf("ACC%d", co),
+			"currencyId": 1, "creditThreshold": 500, "openBillRunValue": 60,
+		}).Want(t, 201).Object(t)
+		site := e.Post(w.admin, "/v1/sites", map[string]any{
+			"customerId": cust["id"], "siteName": "HQ", "startDate": "2023-06-01",
+			"siteInvoiceDetails": map[string]any{"paymentMethod": "GO_CARDLESS", "paymentProviderId": prov["id"]},
+		}).Want(t, 201).Object(t)
+		inv := e.Post(w.admin, "/v1/invoices", map[string]any{
+			"customerId": cust["id"], "siteId": site["id"], "billRunType": "NORMAL", "billRunId": 310, "invoiceNumber": fmt.Sprintf("INV-%d", co),
+			"invoiceDate": "2024-02-01", "dueDate": "2024-02-29", "totalInMajorCurrency": 120,
+		}).Want(t, 201).Object(t)
+		adhoc := e.Post(w.admin, "/v1/invoices", map[string]any{
+			"customerId": cust["id"], "siteId": site["id"], "billRunType": "ADHOC", "invoiceNumber": fmt.Sprintf("ADH-%d", co),
+			"invoiceDate": "2024-02-10", "dueDate": "2024-03-10", "totalInMajorCurrency": 45,
+		}).Want(t, 201).Object(t)
+		x := ids{customer: num(t, cust["id"]), site: num(t, site["id"]), invoice: num(t, inv["id"]), adhoc: num(t, adhoc["id"])}
+		if co == 7 {
+			w.mine, w.mineProvider = x, num(t, prov["id"])
+		} else {
+			w.theirs, w.theirProvider = x, num(t, prov["id"])
+		}
+	}
+	return w
+}

@@ -1,0 +1,264 @@
+package httpapi
+
+import (
+	"strconv"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/api"
+	"github.com/elevatepay/elevatepay/service"
+)
+
+func location(collection string, id int64) string {
+	return "/v1/" + collection + "/" + strconv.FormatInt(id, 10)
+}
+
+func mapSlice[T, U any](in []T, f func(*T) U) []U {
+	out := make([]U, len(in))
+	for i := range in {
+		out[i] = f(&in[i])
+	}
+	return out
+}
+
+// ---- authenticate (§4.27) ----
+
+func (s *Server) authenticate(c *call) error {
+	var req api.AuthenticateRequest
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	token, err := s.svc.Authenticate(c.ctx(), req.Brand, req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	writeJSON(c.w, 200, api.AuthenticateResponse{Token: token, Username: req.Username})
+	return nil
+}
+
+// ---- currencies (§4.28–§4.29) ----
+
+func (s *Server) getCurrencies(c *call) error {
+	list, total, err := s.svc.ListCurrencies(c.ctx(), c.list)
+	if err != nil {
+		return err
+	}
+	return listed(c, mapSlice(list, currencyOut), total)
+}
+
+func (s *Server) createCurrency(c *call) error {
+	var req api.CurrencyRequest
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	cur := &ep.Currency{Name: req.Name, Code: req.Code, MajorCurrencyName: req.MajorCurrencyName, MinorCurrencyName: req.MinorCurrencyName, DecimalPlaces: 2}
+	if req.DecimalPlaces != nil {
+		cur.DecimalPlaces = *req.DecimalPlaces
+	}
+	if err := s.svc.CreateCurrency(c.ctx(), cur); err != nil {
+		return err
+	}
+	return c.created("", currencyOut(cur))
+}
+
+// ---- customers (§4.30–§4.33) ----
+
+func customerIn(r *api.CustomerRequest) service.CustomerInput {
+	return service.CustomerInput{ContractOwnerID: r.ContractOwnerId, CustomerName: r.CustomerName, CustomerAccountNumber: r.CustomerAccountNumber,
+		CurrencyID: r.CurrencyId, CreditThreshold: r.CreditThreshold, OpenBillRunValue: r.OpenBillRunValue}
+}
+
+func (s *Server) getCustomers(c *call) error {
+	list, total, err := s.svc.ListCustomers(c.ctx(), c.p, c.list)
+	if err != nil {
+		return err
+	}
+	return listed(c, mapSlice(list, customerOut), total)
+}
+
+func (s *Server) createCustomer(c *call) error {
+	var req api.CustomerRequest
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	cust, err := s.svc.CreateCustomer(c.ctx(), c.p, customerIn(&req))
+	if err != nil {
+		return err
+	}
+	return c.created(location("customers", cust.ID), customerOut(cust))
+}
+
+func (s *Server) getCustomer(c *call) error {
+	id, err := c.pathID("customer_id")
+	if err != nil {
+		return err
+	}
+	cust, err := s.svc.Customer(c.ctx(), c.p, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(customerOut(cust))
+}
+
+func (s *Server) updateCustomer(c *call) error {
+	id, err := c.pathID("customer_id")
+	if err != nil {
+		return err
+	}
+	cust, err := s.svc.UpdateCustomer(c.ctx(), c.p, id, func(cur *ep.Customer) (service.CustomerInput, error) {
+		var req api.CustomerRequest
+		if err := c.patch(customerOut(cur), "CustomerRequest", []string{"id", "contractOwnerId"}, &req); err != nil {
+			return service.CustomerInput{}, err
+		}
+		return customerIn(&req), nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.ok(customerOut(cust))
+}
+
+// ---- sites (§4.34–§4.37) ----
+
+func siteIn(r *api.SiteRequest) service.SiteInput {
+	return service.SiteInput{CustomerID: r.CustomerId, SiteName: r.SiteName, StartDate: dateString(r.StartDate), EndDate: dateString(r.EndDate),
+		Details: siteDetailsIn(r.SiteInvoiceDetails)}
+}
+
+func (s *Server) getSites(c *call) error {
+	list, total, err := s.svc.ListSites(c.ctx(), c.p, c.list)
+	if err != nil {
+		return err
+	}
+	return listed(c, mapSlice(list, siteOut), total)
+}
+
+func (s *Server) createSite(c *call) error {
+	var req api.SiteRequest
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	site, err := s.svc.CreateSite(c.ctx(), c.p, siteIn(&req))
+	if err != nil {
+		return err
+	}
+	return c.created(location("sites", site.ID), siteOut(site))
+}
+
+func (s *Server) getSite(c *call) error {
+	id, err := c.pathID("site_id")
+	if err != nil {
+		return err
+	}
+	site, err := s.svc.Site(c.ctx(), c.p, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(siteOut(site))
+}
+
+func (s *Server) updateSite(c *call) error {
+	id, err := c.pathID("site_id")
+	if err != nil {
+		return err
+	}
+	site, err := s.svc.UpdateSite(c.ctx(), c.p, id, func(cur *ep.Site) (service.SiteInput, error) {
+		var req api.SiteRequest
+		if err := c.patch(siteOut(cur), "SiteRequest", []string{"id", "customerId"}, &req); err != nil {
+			return service.SiteInput{}, err
+		}
+		return siteIn(&req), nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.ok(siteOut(site))
+}
+
+// ---- invoices (§4.38–§4.40) ----
+
+func (s *Server) getInvoices(c *call) error {
+	list, total, err := s.svc.ListInvoices(c.ctx(), c.p, c.list)
+	if err != nil {
+		return err
+	}
+	return listed(c, mapSlice(list, invoiceOut), total)
+}
+
+func (s *Server) createInvoice(c *call) error {
+	var req api.InvoiceRequest
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	in := service.InvoiceInput{CustomerID: req.CustomerId, SiteID: req.SiteId, BillRunType: string(req.BillRunType), BillRunID: req.BillRunId,
+		InvoiceNumber: req.InvoiceNumber, InvoiceDate: req.InvoiceDate.Format("2006-01-02"), DueDate: req.DueDate.Format("2006-01-02"),
+		Total: req.TotalInMajorCurrency, CurrencyID: req.CurrencyId, PaymentMethod: enumStr(req.PaymentMethod), AutoCollect: req.AutoCollect}
+	inv, err := s.svc.CreateInvoice(c.ctx(), c.p, in)
+	if err != nil {
+		return err
+	}
+	return c.created(location("invoices", inv.ID), invoiceOut(inv))
+}
+
+func (s *Server) getInvoice(c *call) error {
+	id, err := c.pathID("invoice_id")
+	if err != nil {
+		return err
+	}
+	inv, err := s.svc.Invoice(c.ctx(), c.p, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(invoiceOut(inv))
+}
+
+// ---- payment providers (§4.1–§4.4) ----
+
+func (s *Server) getPaymentProviders(c *call) error {
+	list, total, err := s.svc.ListProviders(c.ctx(), c.p, c.list)
+	if err != nil {
+		return err
+	}
+	return listed(c, mapSlice(list, providerOut), total)
+}
+
+func (s *Server) createPaymentProvider(c *call) error {
+	var req api.PaymentProviderRequest
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	prov := providerIn(&req)
+	if err := s.svc.CreateProvider(c.ctx(), c.p, prov); err != nil {
+		return err
+	}
+	return c.created(location("payment-providers", int64(prov.ID)), providerOut(prov))
+}
+
+func (s *Server) getPaymentProvider(c *call) error {
+	id, err := c.pathID32("payment_provider_id")
+	if err != nil {
+		return err
+	}
+	prov, err := s.svc.Provider(c.ctx(), c.p, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(providerOut(prov))
+}
+
+func (s *Server) updatePaymentProvider(c *call) error {
+	id, err := c.pathID32("payment_provider_id")
+	if err != nil {
+		return err
+	}
+	prov, err := s.svc.UpdateProvider(c.ctx(), c.p, id, func(cur *ep.PaymentProvider) (*ep.PaymentProvider, error) {
+		var req api.PaymentProviderRequest
+		if err := c.patch(providerOut(cur), "PaymentProviderRequest", []string{"id", "type"}, &req); err != nil {
+			return nil, err
+		}
+		return providerIn(&req), nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.ok(providerOut(prov))
+}

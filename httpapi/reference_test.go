@@ -1,0 +1,284 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/internal/apitest"
+	"github.com/elevatepay/elevatepay/service"
+)
+
+func TestPaymentProviders(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		both := e.OwnerToken([]int32{7, 8})
+		only7 := e.OwnerToken([]int32{7})
+		gc := map[string]any{"type": "GO_CARDLESS", "name": "GoCardless UK", "directDebitWithName": "ACME UTILITIES", "status": "ACTIVE",
+			"creditorIdentifier": "GB12ZZZSDDBARC0000007495895", "instantBankPayments": true, "retryIfPossible": true,
+			"acceptExternalPayments": false, "contractOwnerIds": []int{7, 8}, "syncInstantBankPaymentsWithMandateCreation": true}
+		resp := e.Post(both, "/v1/payment-providers", gc).Want(t, 201)
+		p := resp.Object(t)
+		id := num(t, p["id"])
+		if resp.Header.Get("Location") != fmt.Sprintf("/v1/payment-providers/%d", id) {
+			t.Errorf("Location %q", resp.Header.Get("Location"))
+		}
+		want := fmt.Sprintf(`{"id":%d,"type":"GO_CARDLESS","name":"GoCardless UK","directDebitWithName":"ACME UTILITIES","status":"ACTIVE","creditorIdentifier":"GB12ZZZSDDBARC0000007495895","instantBankPayments":true,"retryIfPossible":true,"acceptExternalPayments":false,"contractOwnerIds":[7,8],"syncInstantBankPaymentsWithMandateCreation":true}`, id)
+		if string(resp.Body) != want {
+			t.Errorf("created provider:\n got %s\nwant %s", resp.Body, want)
+		}
+		// Defaults, 409 on a duplicate name per contract owner (case-insensitive, trimmed).
+		st := e.Post(only7, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "Stripe cards", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)
+		if st["instantBankPayments"] != false || st["directDebitWithName"] != nil {
+			t.Errorf("defaults: %v", st)
+		}
+		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": " gocardless uk ", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 409)
+		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "CANCELLED_DD", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 400)
+		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{}}).Want(t, 400)
+		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{7, 7}}).Want(t, 400)
+		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{9}}).Want(t, 403)
+
+		// A caller seeing only owner 7 sees only its id; it may not update a provider shared with 8.
+		got := e.Get(only7, fmt.Sprintf("/v1/payment-providers/%d", id)).Want(t, 200).Object(t)
+		if fmt.Sprint(got["contractOwnerIds"]) != "[7]" {
+			t.Errorf("visible contract owners: %v", got["contractOwnerIds"])
+		}
+		e.Patch(only7, fmt.Sprintf("/v1/payment-providers/%d", id), []any{}).Want(t, 403)
+
+		// Filters.
+		list := e.Get(only7, "/v1/payment-providers?page=1&pageSize=10&type=in:GO_CARDLESS,STRIPE&contractOwnerId=7&instantBankPayments=true").Want(t, 200).Array(t)
+		if len(list) != 1 || num(t, list[0]["id"]) != id {
+			t.Errorf("filtered list: %v", list)
+		}
+		e.Get(only7, "/v1/payment-providers?page=1&pageSize=10&type=NOPE").Want(t, 400)
+		e.Get(only7, "/v1/payment-providers?page=1&pageSize=10&contractOwnerId=in:7").Want(t, 400)
+
+		// PATCH: RFC 6902, atomic.
+		path := fmt.Sprintf("/v1/payment-providers/%d", id)
+		upd := e.Patch(both, path, []any{
+			map[string]any{"op": "test", "path": "/status", "value": "ACTIVE"},
+			map[string]any{"op": "replace", "path": "/retryIfPossible", "value": false},
+			map[string]any{"op": "replace", "path": "/status", "value": "INACTIVE"},
+			map[string]any{"op": "remove", "path": "/contractOwnerIds/1"},
+			map[string]any{"op": "copy", "from": "/name", "path": "/directDebitWithName"},
+		}).Want(t, 200).Object(t)
+		if upd["status"] != "INACTIVE" || upd["retryIfPossible"] != false || fmt.Sprint(upd["contractOwnerIds"]) != "[7]" || upd["directDebitWithName"] != "GoCardless UK" {
+			t.Errorf("patched: %v", upd)
+		}
+		for name, patch := range map[string][]any{
+			"failing test":          {map[string]any{"op": "replace", "path": "/name", "value": "Renamed"}, map[string]any{"op": "test", "path": "/status", "value": "ACTIVE"}},
+			"immutable type":        {map[string]any{"op": "replace", "path": "/type", "value": "STRIPE"}},
+			"read-only id":          {map[string]any{"op": "replace", "path": "/id", "value": 99}},
+			"empty contract owners": {map[string]any{"op": "replace", "path": "/name", "value": "Renamed"}, map[string]any{"op": "replace", "path": "/contractOwnerIds", "value": []int{}}},
+			"invalid result":        {map[string]any{"op": "replace", "path": "/status", "value": "SLEEPING"}},
+			"bad pointer":           {map[string]any{"op": "remove", "path": "/nothing"}},
+			"unknown op":            {map[string]any{"op": "frobnicate", "path": "/name"}},
+			"not an array":          nil,
+		} {
+			var body any = patch
+			if patch == nil {
+				body = map[string]any{"op": "replace"}
+			}
+			resp := e.Patch(both, path, body)
+			if resp.Status != 400 {
+				t.Errorf("patch %s: status %d: %s", name, resp.Status, resp.Body)
+			}
+		}
+		again := e.Get(both, path).Want(t, 200).Object(t)
+		if again["name"] != "GoCardless UK" || again["status"] != "INACTIVE" {
+			t.Errorf("a failed patch changed the provider: %v", again)
+		}
+		e.Patch(only7, fmt.Sprintf("/v1/payment-providers/%d", num(t, st["id"])), []any{map[string]any{"op": "replace", "path": "/name", "value": "GOCARDLESS UK"}}).Want(t, 409)
+		e.Patch(only7, fmt.Sprintf("/v1/payment-providers/%d", num(t, st["id"])), []any{map[string]any{"op": "add", "path": "/contractOwnerIds/-", "value": 8}}).Want(t, 403)
+		e.Patch(both, "/v1/payment-providers/99999", []any{}).Want(t, 404)
+		e.Patch(both, path, []any{}).Want(t, 200)
+	})
+}
+
+func TestReferenceData(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		tok := e.AdminToken()
+		// Currencies: seeded, created, unique code, JPY has no minor unit.
+		list := e.Get(tok, "/v1/currencies?page=1&pageSize=10&code=in:GBP,EUR").Want(t, 200)
+		if string(list.Body) != `[{"id":1,"name":"Pound sterling","code":"GBP","majorCurrencyName":"pounds","minorCurrencyName":"pence","decimalPlaces":2},{"id":2,"name":"Euro","code":"EUR","majorCurrencyName":"euros","minorCurrencyName":"cents","decimalPlaces":2}]` {
+			t.Errorf("currencies: %s", list.Body)
+		}
+		jpy := e.Post(tok, "/v1/currencies", map[string]any{"name": "Japanese yen", "code": "JPY", "majorCurrencyName": "yen", "minorCurrencyName": "sen", "decimalPlaces": 0}).Want(t, 201)
+		if jpy.Header.Get("Location") != "" || string(jpy.Body) != `{"id":4,"name":"Japanese yen","code":"JPY","majorCurrencyName":"yen","minorCurrencyName":"sen","decimalPlaces":0}` {
+			t.Errorf("JPY: %s %v", jpy.Body, jpy.Header)
+		}
+		e.Post(tok, "/v1/currencies", map[string]any{"name": "Yen again", "code": "JPY", "majorCurrencyName": "yen", "minorCurrencyName": "sen"}).Want(t, 409)
+		e.Post(tok, "/v1/currencies", map[string]any{"name": "Bad", "code": "jpy", "majorCurrencyName": "yen", "minorCurrencyName": "sen"}).Want(t, 400)
+		e.Post(tok, "/v1/currencies", map[string]any{"name": "Dinar", "code": "BHD", "majorCurrencyName": "dinars", "minorCurrencyName": "fils", "decimalPlaces": 3}).Want(t, 201)
+
+		// Customers.
+		c := e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "Acme Ltd", "customerAccountNumber": "ACME0001",
+			"currencyId": 1, "creditThreshold": 500, "openBillRunValue": 60.50}).Want(t, 201)
+		cid := num(t, c.Object(t)["id"])
+		if c.Header.Get("Location") != fmt.Sprintf("/v1/customers/%d", cid) || !strings.Contains(string(c.Body), `"creditThreshold":500,"openBillRunValue":60.5}`) {
+			t.Errorf("customer: %s", c.Body)
+		}
+		e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "Dup", "customerAccountNumber": "ACME0001", "currencyId": 1}).Want(t, 409)
+		e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "No currency", "currencyId": 99}).Want(t, 404)
+		yen := e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "Yen Co", "currencyId": 4, "creditThreshold": 1000}).Want(t, 201).Object(t)
+		e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "Yen Co 2", "currencyId": 4, "creditThreshold": 10.5}).Want(t, 400)
+		cpath := fmt.Sprintf("/v1/customers/%d", cid)
+		p := e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/creditThreshold", "value": 750}}).Want(t, 200).Object(t)
+		if num(t, p["creditThreshold"]) != 750 || p["customerName"] != "Acme Ltd" {
+			t.Errorf("patched customer: %v", p)
+		}
+		e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/contractOwnerId", "value": 8}}).Want(t, 400)
+		e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/creditThreshold", "value": 0}}).Want(t, 400)
+		p = e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/creditThreshold", "value": nil}}).Want(t, 200).Object(t)
+		if p["creditThreshold"] != nil {
+			t.Errorf("creditThreshold null removes the threshold: %v", p)
+		}
+		e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/currencyId", "value": 2}}).Want(t, 200)
+		e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/currencyId", "value": 1}}).Want(t, 200)
+
+		// Sites.
+		prov := e.Post(tok, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "GC", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)
+		other := e.Post(tok, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "GC8", "status": "ACTIVE", "contractOwnerIds": []int{8}}).Want(t, 201).Object(t)
+		site := e.Post(tok, "/v1/sites", map[string]any{"customerId": cid, "siteName": "Acme HQ", "startDate": "2023-06-01",
+			"siteInvoiceDetails": map[string]any{"paymentMethod": "GO_CARDLESS", "paymentProviderId": prov["id"]}}).Want(t, 201)
+		sid := num(t, site.Object(t)["id"])
+		wantSite := fmt.Sprintf(`{"id":%d,"customerId":%d,"siteName":"Acme HQ","startDate":"2023-06-01","endDate":null,"siteInvoiceDetails":{"paymentMethod":"GO_CARDLESS","mandateStatus":null,"mandateReference":null,"thirdPartyCustomerReference":null,"paymentProviderId":%d}}`, sid, cid, num(t, prov["id"]))
+		if string(site.Body) != wantSite {
+			t.Errorf("site:\n got %s\nwant %s", site.Body, wantSite)
+		}
+		e.Post(tok, "/v1/sites", map[string]any{"customerId": cid, "siteName": "X", "siteInvoiceDetails": map[string]any{"paymentMethod": "STRIPE", "paymentProviderId": prov["id"]}}).Want(t, 400)
+		e.Post(tok, "/v1/sites", map[string]any{"customerId": cid, "siteName": "X", "siteInvoiceDetails": map[string]any{"paymentMethod": "GO_CARDLESS", "paymentProviderId": other["id"]}}).Want(t, 400)
+		e.Post(tok, "/v1/sites", map[string]any{"customerId": cid, "siteName": "X", "startDate": "2024-01-02", "endDate": "2024-01-01"}).Want(t, 400)
+		e.Post(tok, "/v1/sites", map[string]any{"customerId": cid, "siteName": "X", "siteInvoiceDetails": map[string]any{"paymentMethod": "GO_CARDLESS", "paymentProviderId": prov["id"], "mandateReference": "MD1"}}).Want(t, 400)
+		today := e.Post(tok, "/v1/sites", map[string]any{"customerId": cid, "siteName": "Depot"}).Want(t, 201).Object(t)
+		if len(fmt.Sprint(today["startDate"])) != 10 {
+			t.Errorf("startDate defaults to today: %v", today)
+		}
+		spath := fmt.Sprintf("/v1/sites/%d", sid)
+		ps := e.Patch(tok, spath, []any{map[string]any{"op": "replace", "path": "/endDate", "value": "2024-12-31"},
+			map[string]any{"op": "replace", "path": "/siteInvoiceDetails/mandateStatus", "value": "ACTIVE"}}).Want(t, 200).Object(t)
+		if ps["endDate"] != "2024-12-31" {
+			t.Errorf("patched site: %v", ps)
+		}
+		e.Patch(tok, spath, []any{map[string]any{"op": "replace", "path": "/customerId", "value": num(t, yen["id"])}}).Want(t, 400)
+		e.Patch(tok, spath, []any{map[string]any{"op": "replace", "path": "/endDate", "value": "2020-01-01"}}).Want(t, 400)
+		sites := e.Get(tok, "/v1/sites?page=1&pageSize=10&mandateStatus=ACTIVE").Want(t, 200).Array(t)
+		if len(sites) != 1 || num(t, sites[0]["id"]) != sid {
+			t.Errorf("mandateStatus filter: %v", sites)
+		}
+
+		// Invoices post their debit in the same transaction.
+		inv := e.Post(tok, "/v1/invoices", map[string]any{"customerId": cid, "siteId": sid, "billRunType": "NORMAL", "billRunId": 310,
+			"invoiceNumber": "INV-000123", "invoiceDate": "2024-02-01", "dueDate": "2024-02-29", "totalInMajorCurrency": 120, "autoCollect": true}).Want(t, 201)
+		iid := num(t, inv.Object(t)["id"])
+		wantInv := fmt.Sprintf(`{"id":%d,"customerId":%d,"siteId":%d,"billRunType":"NORMAL","billRunId":310,"invoiceNumber":"INV-000123","invoiceDate":"2024-02-01","dueDate":"2024-02-29","totalInMajorCurrency":120,"outstandingInMajorCurrency":120,"currencyId":1,"paymentMethod":"GO_CARDLESS","autoCollect":true,"paymentStatus":"UNPAID","thirdPartyPaymentStatus":null,"thirdPartyRefundStatus":null}`, iid, cid, sid)
+		if string(inv.Body) != wantInv {
+			t.Errorf("invoice:\n got %s\nwant %s", inv.Body, wantInv)
+		}
+		e.Post(tok, "/v1/invoices", map[string]any{"customerId": cid, "siteId": sid, "billRunType": "ADHOC", "invoiceNumber": "ADH-000045",
+			"invoiceDate": "2024-02-10", "dueDate": "2024-03-10", "totalInMajorCurrency": 45.5, "paymentMethod": "CHEQUE"}).Want(t, 201)
+		zero := e.Post(tok, "/v1/invoices", map[string]any{"customerId": cid, "siteId": sid, "billRunType": "NORMAL", "invoiceNumber": "INV-0",
+			"invoiceDate": "2024-03-01", "dueDate": "2024-03-01", "totalInMajorCurrency": 0}).Want(t, 201).Object(t)
+		if zero["paymentStatus"] != "NA" {
+			t.Errorf("zero invoice: %v", zero)
+		}
+		bad := map[string]map[string]any{
+			"duplicate number":    {"invoiceNumber": "INV-000123"},
+			"due before invoice":  {"invoiceNumber": "X1", "dueDate": "2024-01-01"},
+			"other currency":      {"invoiceNumber": "X2", "currencyId": 2},
+			"too many decimals":   {"invoiceNumber": "X3", "totalInMajorCurrency": 1.001},
+			"site of another":     {"invoiceNumber": "X4", "siteId": num(t, today["id"]) + 1000},
+			"negative total":      {"invoiceNumber": "X5", "totalInMajorCurrency": -1},
+			"unknown bill run":    {"invoiceNumber": "X6", "billRunType": "WEEKLY"},
+			"impossible date":     {"invoiceNumber": "X7", "invoiceDate": "2024-02-30"},
+		}
+		wantStatus := map[string]int{"duplicate number": 409, "site of another": 404}
+		for name, override := range bad {
+			body := map[string]any{"customerId": cid, "siteId": sid, "billRunType": "NORMAL", "invoiceNumber": "N", "invoiceDate": "2024-02-01",
+				"dueDate": "2024-02-29", "totalInMajorCurrency": 10}
+			for k, v := range override {
+				body[k] = v
+			}
+			status := wantStatus[name]
+			if status == 0 {
+				status = 400
+			}
+			if resp := e.Post(tok, "/v1/invoices", body); resp.Status != status {
+				t.Errorf("invoice %s: status %d, want %d: %s", name, resp.Status, status, resp.Body)
+			}
+		}
+		entries, err := e.Svc.Entries(context.Background(), auth.Principal{Admin: true}, cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 3 || entries[0].TxnType != "INVOICE_CREATED" || entries[0].Amount != -12000 || entries[1].TxnType != "ADHOC_INVOICE_CREATED" ||
+			entries[1].Amount != -4550 || entries[1].ResultingBalance != -16550 || entries[2].Amount != 0 || *entries[0].InvoiceID != iid {
+			t.Errorf("ledger after invoices: %+v", entries)
+		}
+		e.Patch(tok, cpath, []any{map[string]any{"op": "replace", "path": "/currencyId", "value": 2}}).Want(t, 400)
+		got := e.Get(tok, "/v1/invoices?page=1&pageSize=10&dueDate=lt:2024-03-01&paymentStatus=in:UNPAID,PARTIALLY_PAID&sort=dueDate").Want(t, 200).Array(t)
+		if len(got) != 1 || num(t, got[0]["id"]) != iid {
+			t.Errorf("invoice filters: %v", got)
+		}
+		e.Get(tok, "/v1/invoices?page=1&pageSize=10&billRunType=like:NOR").Want(t, 400)
+		e.Get(tok, "/v1/invoices?page=1&pageSize=10&paymentStatus=unpaid").Want(t, 400)
+		e.Get(tok, "/v1/invoices?page=1&pageSize=10&billingCycleId=1").Want(t, 400)
+		e.Get(tok, fmt.Sprintf("/v1/invoices/%d?fields=id,paymentStatus", iid)).Want(t, 200)
+	})
+}
+
+func TestAuthenticate(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		if err := e.Svc.AddUser(ctx, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Svc.AddUser(ctx, &ep.User{Username: "noscope", ContractOwnerIDs: []int32{7}}, "pw"); err != nil {
+			t.Fatal(err)
+		}
+		login := func(brand, user, pw string) *apitest.Response {
+			return e.Post("", "/v1/authenticate", map[string]any{"brand": brand, "username": user, "password": pw})
+		}
+		ok := login(apitest.Brand, "api.billing", "correct horse").Want(t, 200).Object(t)
+		if ok["username"] != "api.billing" {
+			t.Errorf("response: %v", ok)
+		}
+		tok := fmt.Sprint(ok["token"])
+		e.Get(tok, "/v1/customers?page=1&pageSize=1").Want(t, 200)
+		e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "A", "currencyId": 1}).Want(t, 403)
+		p, err := e.Tokens.Verify(tok)
+		if err != nil || p.Subject != "api.billing" || fmt.Sprint(p.ContractOwnerIDs) != "[7]" {
+			t.Errorf("token claims: %+v %v", p, err)
+		}
+		wrong := login(apitest.Brand, "api.billing", "nope").Want(t, 401)
+		unknown := login(apitest.Brand, "nobody", "nope").Want(t, 401)
+		if wrong.Object(t)["message"] != unknown.Object(t)["message"] {
+			t.Errorf("messages reveal which accounts exist: %s vs %s", wrong.Body, unknown.Body)
+		}
+		login("another-brand", "api.billing", "correct horse").Want(t, 404)
+		login(apitest.Brand, "noscope", "pw").Want(t, 403)
+		e.Post("", "/v1/authenticate", map[string]any{"brand": apitest.Brand, "username": "api.billing"}).Want(t, 400)
+		e.Post("", "/v1/authenticate", map[string]any{"brand": apitest.Brand, "username": "", "password": "x"}).Want(t, 400)
+
+		// Five failures in a row lock the account, even for the right password.
+		for i := 0; i < 3; i++ {
+			login(apitest.Brand, "api.billing", "wrong").Want(t, 401)
+		}
+		login(apitest.Brand, "api.billing", "correct horse").Want(t, 200) // 4 failures in a row, then a success resets
+		for i := 0; i < 5; i++ {
+			login(apitest.Brand, "api.billing", "wrong").Want(t, 401)
+		}
+		locked := login(apitest.Brand, "api.billing", "correct horse").Want(t, 401)
+		if locked.Object(t)["message"] != unknown.Object(t)["message"] {
+			t.Errorf("locked message differs: %s", locked.Body)
+		}
+		// A disabled account cannot log in and its tokens stop working.
+		if err := e.Svc.DisableUser(ctx, "api.billing", true); err != nil {
+			t.Fatal(err)
+		}
+		e.Get(tok, "/v1/customers?page=1&pageSize=1").Want(t, 401)
+		_ = service.TokenTTL
+	})
+}

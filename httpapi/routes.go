@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// handler serves one operation; a returned error is written as the standard error body.
+type handler func(c *call) error
+
+// route is one operation of the contract and the handler serving it; nil handler = not built
+// yet (501).
+type route struct {
+	op string
+	h  handler
+}
+
+// apiRoutes lists EVERY operation of api/openapi.yaml by operationId. routes() fails when this
+// list and the contract differ, so a route can be neither forgotten nor invented.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		// payment providers (spec §4.1–§4.4)
+		{"getPaymentProviders", s.getPaymentProviders},
+		{"createPaymentProvider", s.createPaymentProvider},
+		{"getPaymentProvider", s.getPaymentProvider},
+		{"updatePaymentProvider", s.updatePaymentProvider},
+		// invoice and adhoc invoice payments (§4.5–§4.10)
+		{"getInvoicePayments", nil},
+		{"createInvoicePayment", nil},
+		{"getInvoicePayment", nil},
+		{"getAdhocInvoicePayments", nil},
+		{"createAdhocInvoicePayment", nil},
+		{"getAdhocInvoicePayment", nil},
+		// refunds (§4.11–§4.12)
+		{"getRefunds", nil},
+		{"createRefund", nil},
+		// mandates (§4.13–§4.15)
+		{"getSitePaymentMandates", nil},
+		{"createSitePaymentMandate", nil},
+		{"getPaymentProviderMandate", nil},
+		// customer payments, balances, credit status (§4.16–§4.21)
+		{"getCustomerPayments", nil},
+		{"createCustomerPayment", nil},
+		{"getCustomerPayment", nil},
+		{"getCustomerBalance", nil},
+		{"createCustomerBalanceAdjustment", nil},
+		{"getCustomerCreditStatus", nil},
+		// payment links and reprocessing (§4.22–§4.26)
+		{"createPaymentProviderPaymentLink", nil},
+		{"reprocessPaymentProviderPayments", nil},
+		{"reprocessInvoicePayment", nil},
+		{"cancelInvoicePayment", nil},
+		{"getInstantBankPaymentForMandate", nil},
+		// authentication (§4.27)
+		{"authenticate", s.authenticate},
+		// reference data (§4.28–§4.40)
+		{"getCurrencies", s.getCurrencies},
+		{"createCurrency", s.createCurrency},
+		{"getCustomers", s.getCustomers},
+		{"createCustomer", s.createCustomer},
+		{"getCustomer", s.getCustomer},
+		{"updateCustomer", s.updateCustomer},
+		{"getSites", s.getSites},
+		{"createSite", s.createSite},
+		{"getSite", s.getSite},
+		{"updateSite", s.updateSite},
+		{"getInvoices", s.getInvoices},
+		{"createInvoice", s.createInvoice},
+		{"getInvoice", s.getInvoice},
+		// provider webhooks (§4.41)
+		{"receivePaymentProviderWebhook", nil},
+	}
+}
+
+// routes registers the root routes and every API operation on the mux.
+func (s *Server) routes() error {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
+	mux.Handle("GET /metrics", s.handleMetrics())
+	mux.HandleFunc("GET /openapi.yaml", s.handleOpenAPI)
+	mux.HandleFunc("GET /docs", s.handleDocs)
+
+	seen := map[string]bool{}
+	for _, rt := range s.apiRoutes() {
+		op, ok := s.contract.Ops[rt.op]
+		if !ok {
+			return fmt.Errorf("route %s is not an operation of the contract", rt.op)
+		}
+		if seen[rt.op] {
+			return fmt.Errorf("route %s listed twice", rt.op)
+		}
+		seen[rt.op] = true
+		mux.Handle(op.Method+" "+op.Path, s.operation(op, rt.h))
+	}
+	var missing []string
+	for id := range s.contract.Ops {
+		if !seen[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("operations of the contract without a route: %s", strings.Join(missing, ", "))
+	}
+	s.mux = mux
+	return nil
+}
+
+// NotImplemented lists the operationIds that answer 501, in contract order of apiRoutes.
+func (s *Server) NotImplemented() []string {
+	var out []string
+	for _, rt := range s.apiRoutes() {
+		if rt.h == nil {
+			out = append(out, rt.op)
+		}
+	}
+	return out
+}
