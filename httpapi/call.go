@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -160,5 +159,3 @@ func (c *call) scope() store.Scope {
 	}
 	return store.Scope{Owners: c.p.ContractOwnerIDs}
 }
-
-var _ = bytes.MinRead

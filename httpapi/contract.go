@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -20,9 +19,9 @@ type operation struct {
 	Path     string // full path pattern, e.g. /v1/customers/{customer_id}
 	Scope    string // x-scope; "" when no token is needed
 	Query    query.Spec
-	NoLike   map[string]bool   // enum filters that take exact and in: only (x-filters enum-eq:)
-	Body     *openapi3.Schema  // request body schema (nil without body)
-	BodyType string            // request content type
+	NoLike   map[string]bool  // enum filters that take exact and in: only (x-filters enum-eq:)
+	Body     *openapi3.Schema // request body schema (nil without body)
+	BodyType string           // request content type
 	Op       *openapi3.Operation
 }
 
@@ -181,5 +180,3 @@ func (c *contract) allowed(path string) string {
 	sort.Strings(ms)
 	return strings.Join(ms, ", ")
 }
-
-var _ = http.MethodGet

@@ -10,8 +10,8 @@ import (
 // world is a small data set: contract owner 7 ("mine") and 8 ("theirs"), each with a payment
 // provider, a customer, a site and a normal and an adhoc invoice.
 type world struct {
-	admin                      string
-	mine, theirs               ids
+	admin                       string
+	mine, theirs                ids
 	mineProvider, theirProvider int64
 }
 

@@ -185,14 +185,14 @@ func TestReferenceData(t *testing.T) {
 			t.Errorf("zero invoice: %v", zero)
 		}
 		bad := map[string]map[string]any{
-			"duplicate number":    {"invoiceNumber": "INV-000123"},
-			"due before invoice":  {"invoiceNumber": "X1", "dueDate": "2024-01-01"},
-			"other currency":      {"invoiceNumber": "X2", "currencyId": 2},
-			"too many decimals":   {"invoiceNumber": "X3", "totalInMajorCurrency": 1.001},
-			"site of another":     {"invoiceNumber": "X4", "siteId": num(t, today["id"]) + 1000},
-			"negative total":      {"invoiceNumber": "X5", "totalInMajorCurrency": -1},
-			"unknown bill run":    {"invoiceNumber": "X6", "billRunType": "WEEKLY"},
-			"impossible date":     {"invoiceNumber": "X7", "invoiceDate": "2024-02-30"},
+			"duplicate number":   {"invoiceNumber": "INV-000123"},
+			"due before invoice": {"invoiceNumber": "X1", "dueDate": "2024-01-01"},
+			"other currency":     {"invoiceNumber": "X2", "currencyId": 2},
+			"too many decimals":  {"invoiceNumber": "X3", "totalInMajorCurrency": 1.001},
+			"site of another":    {"invoiceNumber": "X4", "siteId": num(t, today["id"]) + 1000},
+			"negative total":     {"invoiceNumber": "X5", "totalInMajorCurrency": -1},
+			"unknown bill run":   {"invoiceNumber": "X6", "billRunType": "WEEKLY"},
+			"impossible date":    {"invoiceNumber": "X7", "invoiceDate": "2024-02-30"},
 		}
 		wantStatus := map[string]int{"duplicate number": 409, "site of another": 404}
 		for name, override := range bad {

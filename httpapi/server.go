@@ -19,7 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/api"
 	"github.com/elevatepay/elevatepay/apidocs"
 	"github.com/elevatepay/elevatepay/auth"
@@ -305,5 +304,3 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
-
-var _ = ep.EINVALID

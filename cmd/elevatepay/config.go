@@ -10,7 +10,6 @@ import (
 	"os"
 	"strings"
 
-	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/store"
 	"github.com/elevatepay/elevatepay/store/postgres"
@@ -129,5 +128,3 @@ func parseOwners(s string) ([]int32, error) {
 	}
 	return ids, nil
 }
-
-var _ = ep.EINVALID
