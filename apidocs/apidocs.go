@@ -140,6 +140,7 @@ type filterView struct {
 	Of         []typePart // enum schema whose names are accepted
 	Forms      []string
 	Repeatable bool
+	Known      bool // Label, Forms and Repeatable are known for the kind
 }
 
 type bodyView struct {
@@ -517,21 +518,19 @@ var filterKinds = map[string]struct {
 	"boolean": {"Boolean filter", []string{"true", "false"}, false},
 	"typed":   {"Typed parameter (plain value only)", []string{"value"}, false},
 	"enum":    {"Enum filter", []string{"VALUE", "in:V1,V2,…", "like:text"}, true},
+	"enum-eq": {"Enum filter (exact or in: only)", []string{"VALUE", "in:V1,V2,…"}, true},
 }
 
 func (r *renderer) filter(kind string) *filterView {
-	f := &filterView{Kind: kind}
-	key, of, isEnum := strings.Cut(kind, ":")
-	if !isEnum {
-		key = kind
-	}
+	f := &filterView{Kind: kind, Label: "Filter"}
+	key, of, _ := strings.Cut(kind, ":") // "enum:Schema", "enum-eq:Schema"
 	d, ok := filterKinds[key]
 	if !ok {
-		f.Label = "Filter"
 		return f
 	}
+	f.Known = true
 	f.Label, f.Forms, f.Repeatable = d.label, d.forms, d.repeatable
-	if isEnum && of != "" {
+	if of != "" {
 		f.Of = []typePart{r.refPart(schemaRefPrefix + of)}
 	}
 	return f

@@ -125,6 +125,19 @@ func TestRenderSpec(t *testing.T) {
 			opIDs = append(opIDs, op.OperationID)
 		}
 	}
+	// Every filter type of x-filters is one whose forms the page knows.
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			filters, _ := op.Extensions["x-filters"].(map[string]any)
+			for name, kind := range filters {
+				k, _ := kind.(string)
+				base, _, _ := strings.Cut(k, ":")
+				if _, ok := filterKinds[base]; !ok {
+					t.Errorf("%s: filter %s has unknown type %q", op.OperationID, name, k)
+				}
+			}
+		}
+	}
 	if len(opIDs) != 41 {
 		t.Errorf("document has %d operations, want 41", len(opIDs))
 	}
@@ -168,7 +181,7 @@ func TestRenderSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	urls := regexp.MustCompile(`(?i)(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^\s"'<>)]*`).FindAllString(html.UnescapeString(page), -1)
+	urls := regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+.-]*:)?//[^\s"'<>)\\]+`).FindAllString(html.UnescapeString(page), -1)
 	for _, u := range urls {
 		if !bytes.Contains(raw, []byte(u)) {
 			t.Errorf("page references %q, which is not in the document", u)

@@ -25,7 +25,7 @@ func markdown(s string) template.HTML {
 	s = html.EscapeString(s)
 	var b strings.Builder
 	blocks(&b, strings.Split(strings.TrimRight(s, "\n "), "\n"))
-	return template.HTML(b.String()) //nolint:gosec // built from escaped text only
+	return template.HTML(b.String()) // built from escaped text only
 }
 
 var (
@@ -164,7 +164,7 @@ func list(b *strings.Builder, lines []string, i int) int {
 		if strings.HasPrefix(h, "<p>") && strings.Count(h, "<p>") == 1 {
 			// Tight item: drop the paragraph around the text (and keep any nested list).
 			end := strings.Index(h, "</p>")
-			h = h[len("<p>"):end] + strings.TrimPrefix(h[end+len("</p>"):], "\n")
+			h = h[len("<p>"):end] + h[end+len("</p>"):]
 		}
 		b.WriteString("<li>" + h + "</li>\n")
 		// Skip blank lines between items of the same list.

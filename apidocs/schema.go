@@ -224,7 +224,7 @@ func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64)
 
 // constraintsOf lists the validation rules of a schema: bounds, lengths,
 // pattern, item counts, default. Rules of inline array items are prefixed
-// "items".
+// "each item".
 func constraintsOf(ref *openapi3.SchemaRef) []constraint {
 	if ref == nil || ref.Ref != "" || ref.Value == nil {
 		return nil
@@ -258,17 +258,17 @@ func constraintsOf(ref *openapi3.SchemaRef) []constraint {
 	if s.Pattern != "" {
 		out = append(out, constraint{"pattern", s.Pattern})
 	}
-	out = appendRange(out, "items", s.MinItems, s.MaxItems)
+	out = appendRange(out, "item count", s.MinItems, s.MaxItems)
 	if s.UniqueItems {
 		out = append(out, constraint{"unique items", ""})
 	}
-	out = appendRange(out, "properties", s.MinProps, s.MaxProps)
+	out = appendRange(out, "property count", s.MinProps, s.MaxProps)
 	if s.Default != nil {
 		out = append(out, constraint{"default", compactJSON(s.Default)})
 	}
 	if s.Items != nil && s.Type.Includes("array") {
 		for _, c := range constraintsOf(s.Items) {
-			c.Label = "items " + c.Label
+			c.Label = "each item " + c.Label
 			out = append(out, c)
 		}
 	}

@@ -100,6 +100,7 @@ func (d *decoder) operation(i int) (Operation, error) {
 	}
 	d.problem = ""
 	var hasOp, hasPath, hasFrom bool
+	typesOK := true // op, path and from are strings when present
 	for d.dec.More() {
 		tok, err := d.dec.Token()
 		if err != nil {
@@ -140,6 +141,7 @@ func (d *decoder) operation(i int) (Operation, error) {
 			s, ok := v.(string)
 			if !ok {
 				d.note("member %s must be a string, not %s", strconv.Quote(name), kind(v))
+				typesOK = false
 			}
 			*dst = s
 		}
@@ -150,7 +152,7 @@ func (d *decoder) operation(i int) (Operation, error) {
 
 	fail := func(msg string) (Operation, error) {
 		prefix := fmt.Sprintf("operation %d", i)
-		if hasOp && hasPath {
+		if hasOp && hasPath && typesOK {
 			prefix = op.label(i)
 		}
 		return op, &Error{Index: i, Message: prefix + ": " + msg}

@@ -294,7 +294,7 @@ func TestNumbersCompareNumerically(t *testing.T) {
 		{"1e999999", "1e999999", true},
 		{"1", "2", false},
 		{"1", "-1", false},
-		{"1", "1.0000000000000000000000001", false}, // equal as float64
+		{"1", "1.0000000000000000000000001", false},     // equal as float64
 		{"9007199254740993", "9007199254740992", false}, // equal as float64
 		{"1e400", "1e401", false},                       // both +Inf as float64
 		{"1e999999999999999999999", "1e999999999999999999998", false},
@@ -411,9 +411,7 @@ func TestApplyErrors(t *testing.T) {
 			0, `operation 0 (copy /c from /b): from not found: no member "b" in the document root`},
 		{"copy to a bad index", `{"a": 1, "b": [1]}`, `[{"op":"copy","from":"/a","path":"/b/5"}]`,
 			0, `~index 5 is out of range`},
-		{"document is not a valid document", `{}`, `[]`, -1, ""}, // replaced below
 	}
-	tests = tests[:len(tests)-1]
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := parse(t, tt.doc)
@@ -526,6 +524,7 @@ func TestApplyIsAtomic(t *testing.T) {
 	const text = `{"name": "Acme", "ids": [1, 2, 3], "nested": {"x": {"y": [true]}}}`
 	doc := parse(t, text)
 	ids := doc.(map[string]any)["ids"].([]any)
+	idsBacking := append([]any(nil), ids[:cap(ids)]...)
 	patch := `[
 		{"op": "replace", "path": "/name", "value": "Other"},
 		{"op": "remove", "path": "/ids/0"},
@@ -550,8 +549,9 @@ func TestApplyIsAtomic(t *testing.T) {
 	if !reflect.DeepEqual(doc, parse(t, text)) {
 		t.Errorf("input document modified: %v", doc)
 	}
-	// Also the original backing array of ids, whose length did not change.
-	if want := parse(t, `[1, 2, 3]`).([]any); !reflect.DeepEqual(ids, want) || !reflect.DeepEqual(ids[:cap(ids)], want) {
+	// Also the backing array of ids, including unused capacity that an
+	// in-place append would have filled.
+	if !reflect.DeepEqual(ids[:cap(ids)], idsBacking) {
 		t.Errorf("ids backing array modified: %v", ids[:cap(ids)])
 	}
 	// Without the failing test the same patch succeeds on the same input.
@@ -619,10 +619,10 @@ func TestCopyCannotGrowExponentially(t *testing.T) {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		b.WriteString(`{"op":"copy","from":"","path":"/a"}`)
+		b.WriteString(`{"op":"copy","from":"","path":"/-"}`) // doubles the document
 	}
 	b.WriteString(`]`)
-	_, err := run(t, `{"a": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}`, b.String())
+	_, err := run(t, `["xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]`, b.String())
 	if err == nil {
 		t.Fatal("succeeded")
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,6 +39,8 @@ type Env struct {
 	Tokens *auth.Tokens
 	Server *httpapi.Server
 	Client *http.Client
+	// Offset shifts the server's clock (idempotency retention tests).
+	Offset atomic.Int64
 }
 
 // Engines are the databases every HTTP test runs on.
@@ -62,7 +65,9 @@ func New(t testing.TB, engine string) *Env {
 	}
 	svc := &service.Service{Store: st, Tokens: tokens, Brand: Brand}
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv, err := httpapi.NewServer(httpapi.Config{Service: svc, Store: st, Tokens: tokens, Logger: logger})
+	e := &Env{t: t, Store: st, Svc: svc, Tokens: tokens}
+	now := func() time.Time { return time.Now().Add(time.Duration(e.Offset.Load())) }
+	srv, err := httpapi.NewServer(httpapi.Config{Service: svc, Store: st, Tokens: tokens, Logger: logger, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +82,7 @@ func New(t testing.TB, engine string) *Env {
 		defer cancel()
 		_ = hs.Shutdown(ctx)
 	})
-	e := &Env{t: t, URL: "http://" + ln.Addr().String(), Store: st, Svc: svc, Tokens: tokens, Server: srv}
+	e.URL, e.Server = "http://"+ln.Addr().String(), srv
 	e.Client = &http.Client{Transport: &validating{t: t, next: http.DefaultTransport}, Timeout: 60 * time.Second}
 	return e
 }
@@ -269,4 +274,9 @@ func (r *Response) Want(t testing.TB, status int) *Response {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 	}
 	return r
+}
+
+// PrincipalFor is a principal named sub for one contract owner with every scope.
+func (e *Env) PrincipalFor(sub string, owner int32) auth.Principal {
+	return auth.Principal{Subject: sub, ContractOwnerIDs: []int32{owner}, Scopes: []string{auth.ScopeAdmin}}
 }
