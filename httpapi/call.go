@@ -37,6 +37,9 @@ func (s *Server) operation(op *operation, h handler) http.Handler {
 		if op.Scope != "" {
 			p, err := s.authenticate401(r)
 			if err != nil {
+				if ep.ErrorCode(err) == ep.EUNAUTHORIZED {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="elevatepay"`)
+				}
 				s.writeError(w, r, err)
 				return
 			}

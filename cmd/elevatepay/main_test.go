@@ -54,7 +54,9 @@ func startServe(t *testing.T, args []string, getenv func(string) string) (string
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	start := time.Now()
-	go func() { done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), out, io.Discard) }()
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), out, io.Discard)
+	}()
 	re := regexp.MustCompile(`listening on (http://\S+)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
