@@ -67,6 +67,83 @@ type Invoice struct {
 	PaymentStatus           string
 	ThirdPartyPaymentStatus *string
 	ThirdPartyRefundStatus  *string
+	// Money figures maintained with every payment and refund (spec §6.3.1), minor units.
+	Collected      int64 // net collected
+	InFlight       int64 // provider collections in flight
+	RefundsPending int64
+	RefundsSettled int64
+}
+
+// InvoicePayment is a payment of a normal or an adhoc invoice (exposed as InvoicePayment or
+// AdhocInvoicePayment according to BillRunType).
+type InvoicePayment struct {
+	ID                      int64
+	InvoiceID               int64
+	CustomerID              int64
+	ContractOwnerID         int32
+	BillRunType             string
+	BillRunID               *int64
+	Amount                  int64 // signed minor units; negative = manual correction
+	CurrencyID              int64
+	Exp                     int32
+	Description             string
+	MetaData                *string
+	ErrorInfo               *string
+	PaymentMethod           string
+	PaymentDate             string
+	CustomerPaymentType     string
+	CustomerPaymentID       *int64
+	ThirdPartyPaymentStatus *string
+	PaymentProviderID       *int32
+	CountsCollected         bool // its amount is part of the invoice's net collected
+	CreatedAt               int64
+}
+
+// Refund returns collected money of an invoice to the customer.
+type Refund struct {
+	ID                     int64
+	InvoiceID              int64
+	CustomerID             int64
+	ContractOwnerID        int32
+	BillRunType            string
+	ThirdPartyRefundStatus string
+	Description            *string
+	ErrorInfo              *string
+	PaymentMethod          string
+	Amount                 int64
+	CurrencyID             int64
+	Exp                    int32
+	PaymentProviderID      *int32
+	InvoicePaymentID       *int64
+	EntryID                *int64
+	CreatedAt              int64
+}
+
+// CustomerCredit is the part of a customer payment not yet allocated to invoices.
+type CustomerCredit struct {
+	EntryID    int64
+	CustomerID int64
+	Remaining  int64
+}
+
+// CreditStatus is a customer's balance against their credit threshold (spec §6.13).
+type CreditStatus struct {
+	CustomerID      int64
+	ContractOwnerID int32
+	Exp             int32
+	CreditThreshold int64
+	BillAmount      int64
+	ValueDifference int64
+	Percent100      int64 // percentageDifference in hundredths of a percent
+	OpenBillRun     int64
+}
+
+// BalanceFigures are the sums behind CustomerOutstandingBalance.
+type BalanceFigures struct {
+	Balance                       int64
+	TotalPayments                 int64
+	TotalPaymentsSinceLastInvoice int64
+	LiveSiteMethods               []string // payment methods of live sites, distinct
 }
 
 // PaymentProvider is a system payments are collected through.

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -48,7 +49,8 @@ func concrete(path string, x ids, provider int64) string {
 		"{site_id}", strconv.FormatInt(x.site, 10),
 		"{invoice_id}", strconv.FormatInt(x.invoice, 10),
 		"{payment_provider_id}", strconv.FormatInt(provider, 10),
-		"{invoice_payment_id}", "1", "{adhoc_invoice_payment_id}", "1", "{customer_payment_id}", "1",
+		"{invoice_payment_id}", strconv.FormatInt(max(x.payment, 1), 10), "{adhoc_invoice_payment_id}", strconv.FormatInt(max(x.adhocPayment, 1), 10),
+		"{customer_payment_id}", strconv.FormatInt(max(x.entry, 1), 10),
 		"{paymentMethod}", "GO_CARDLESS", "{mandateReference}", "MD0001",
 	)
 	return r.Replace(path)
@@ -154,13 +156,16 @@ func otherTenant(t *testing.T, e *apitest.Env, w world, op contractOp, tok strin
 	path := concrete(op.path, w.theirs, w.theirProvider)
 	what := op.id + " / other tenant"
 	theirIDs := map[string]map[int64]bool{
-		"getCustomers":        {w.theirs.customer: true},
-		"getSites":            {w.theirs.site: true},
-		"getInvoices":         {w.theirs.invoice: true, w.theirs.adhoc: true},
-		"getPaymentProviders": {w.theirProvider: true},
+		"getCustomers":            {w.theirs.customer: true},
+		"getSites":                {w.theirs.site: true},
+		"getInvoices":             {w.theirs.invoice: true, w.theirs.adhoc: true},
+		"getPaymentProviders":     {w.theirProvider: true},
+		"getInvoicePayments":      {w.theirs.payment: true},
+		"getAdhocInvoicePayments": {w.theirs.adhocPayment: true},
 	}[op.id]
+	theirCustomer := fmt.Sprint(w.theirs.customer)
 	switch op.id {
-	case "getCustomers", "getSites", "getInvoices", "getPaymentProviders":
+	case "getCustomers", "getSites", "getInvoices", "getPaymentProviders", "getInvoicePayments", "getAdhocInvoicePayments":
 		resp := e.Get(tok, path+"?page=1&pageSize=100").Want(t, 200)
 		items := resp.Array(t)
 		if len(items) == 0 {
@@ -172,6 +177,38 @@ func otherTenant(t *testing.T, e *apitest.Env, w world, op contractOp, tok strin
 				t.Errorf("%s: another tenant's row listed: %v", what, it)
 			}
 		}
+	case "getRefunds":
+		for _, it := range e.Get(tok, path+"?page=1&pageSize=100").Want(t, 200).Array(t) {
+			if num(t, it["customerId"]) == w.theirs.customer {
+				t.Errorf("%s: another tenant's refund listed: %v", what, it)
+			}
+		}
+	case "getCustomerCreditStatus":
+		items := e.Get(tok, path+"?page=1&pageSize=100").Want(t, 200).Array(t)
+		if len(items) == 0 {
+			t.Errorf("%s: caller's own customer missing", what)
+		}
+		for _, it := range items {
+			if num(t, it["customerId"]) == w.theirs.customer {
+				t.Errorf("%s: another tenant's customer listed: %v", what, it)
+			}
+		}
+	case "getCustomerPayments":
+		checkError(t, what, e.Get(tok, path+"?customer_id="+theirCustomer+"&page=1&pageSize=10"), 404, path)
+	case "getCustomerBalance":
+		checkError(t, what, e.Get(tok, path+"?customer_id="+theirCustomer), 404, path)
+	case "getInvoicePayment", "getAdhocInvoicePayment", "getCustomerPayment":
+		checkError(t, what, e.Get(tok, path), 404, path)
+	case "createInvoicePayment":
+		checkError(t, what, e.Post(tok, path, map[string]any{"generatedInvoiceId": w.theirs.invoice, "amountInMajorCurrency": 1, "description": "x", "paymentMethod": "CHEQUE"}), 404, path)
+	case "createAdhocInvoicePayment":
+		checkError(t, what, e.Post(tok, path, map[string]any{"generatedAdhocInvoiceId": w.theirs.adhoc, "amountInMajorCurrency": 1, "description": "x", "paymentMethod": "CHEQUE"}), 404, path)
+	case "createCustomerPayment":
+		checkError(t, what, e.Post(tok, path, map[string]any{"customerId": w.theirs.customer, "amountInMajorCurrency": 1, "type": "BACS"}), 404, path)
+	case "createCustomerBalanceAdjustment":
+		checkError(t, what, e.Post(tok, path, map[string]any{"customerId": w.theirs.customer, "amountInMajorCurrency": 1}), 404, path)
+	case "createRefund":
+		checkError(t, what, e.Post(tok, path, map[string]any{"invoiceId": w.theirs.invoice, "amountInMajorCurrency": 1}), 404, path)
 	case "getCurrencies":
 		e.Get(tok, path+"?page=1&pageSize=10").Want(t, 200) // global
 	case "getCustomer", "getSite", "getInvoice", "getPaymentProvider":

@@ -13,11 +13,7 @@ import (
 // one does. The list may only shrink: an operation that is not in allowed501 must be built.
 func TestNotImplementedOperations(t *testing.T) {
 	allowed501 := map[string]bool{
-		"getInvoicePayments": true, "createInvoicePayment": true, "getInvoicePayment": true,
-		"getAdhocInvoicePayments": true, "createAdhocInvoicePayment": true, "getAdhocInvoicePayment": true,
-		"getRefunds": true, "createRefund": true, "getSitePaymentMandates": true, "createSitePaymentMandate": true,
-		"getPaymentProviderMandate": true, "getCustomerPayments": true, "createCustomerPayment": true, "getCustomerPayment": true,
-		"getCustomerBalance": true, "createCustomerBalanceAdjustment": true, "getCustomerCreditStatus": true,
+		"getSitePaymentMandates": true, "createSitePaymentMandate": true, "getPaymentProviderMandate": true,
 		"createPaymentProviderPaymentLink": true, "reprocessPaymentProviderPayments": true, "reprocessInvoicePayment": true,
 		"cancelInvoicePayment": true, "getInstantBankPaymentForMandate": true, "receivePaymentProviderWebhook": true,
 	}
@@ -34,7 +30,7 @@ func TestNotImplementedOperations(t *testing.T) {
 			t.Errorf("%s answers 501 but was built before: the list of 501 operations may only shrink", id)
 		}
 		op := byID[id]
-		r := apitest.Request{Method: op.method, Path: concrete(op.path, ids{1, 1, 1, 1}, 1), Token: tok}
+		r := apitest.Request{Method: op.method, Path: concrete(op.path, ids{customer: 1, site: 1, invoice: 1, adhoc: 1}, 1), Token: tok}
 		if op.method != http.MethodGet {
 			r.Body = "{}"
 		}

@@ -17,6 +17,7 @@ type world struct {
 
 type ids struct {
 	customer, site, invoice, adhoc int64
+	payment, adhocPayment, entry   int64 // a manual invoice payment, an adhoc one, a customer payment entry
 }
 
 func num(t testing.TB, v any) int64 {
@@ -51,7 +52,14 @@ func seedWorld(t testing.TB, e *apitest.Env) world {
 			"customerId": cust["id"], "siteId": site["id"], "billRunType": "ADHOC", "invoiceNumber": fmt.Sprintf("ADH-%d", co),
 			"invoiceDate": "2024-02-10", "dueDate": "2024-03-10", "totalInMajorCurrency": 45,
 		}).Want(t, 201).Object(t)
-		x := ids{customer: num(t, cust["id"]), site: num(t, site["id"]), invoice: num(t, inv["id"]), adhoc: num(t, adhoc["id"])}
+		pay := e.Post(w.admin, "/v1/invoice-payments", map[string]any{"generatedInvoiceId": inv["id"], "amountInMajorCurrency": 50,
+			"description": "Cheque 1", "paymentMethod": "CHEQUE"}).Want(t, 201).Object(t)
+		apay := e.Post(w.admin, "/v1/adhoc-invoice-payments", map[string]any{"generatedAdhocInvoiceId": adhoc["id"], "amountInMajorCurrency": 5,
+			"description": "BACS 1", "paymentMethod": "BACS"}).Want(t, 201).Object(t)
+		cp := e.Post(w.admin, "/v1/customer-payments", map[string]any{"customerId": cust["id"], "amountInMajorCurrency": 10, "type": "BACS"}).Want(t, 200).Object(t)
+		e.Post(w.admin, "/v1/refunds", map[string]any{"invoiceId": inv["id"], "amountInMajorCurrency": 1}).Want(t, 201)
+		x := ids{customer: num(t, cust["id"]), site: num(t, site["id"]), invoice: num(t, inv["id"]), adhoc: num(t, adhoc["id"]),
+			payment: num(t, pay["id"]), adhocPayment: num(t, apay["id"]), entry: num(t, cp["id"])}
 		if co == 7 {
 			w.mine, w.mineProvider = x, num(t, prov["id"])
 		} else {

@@ -75,13 +75,20 @@ func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in Invoic
 		if err := tx.CreateInvoice(inv); err != nil {
 			return err
 		}
-		txn, cpt := "INVOICE_CREATED", "INVOICE"
+		txn, desc := "INVOICE_CREATED", "Invoice "+inv.InvoiceNumber
 		if inv.BillRunType == "ADHOC" {
-			txn, cpt = "ADHOC_INVOICE_CREATED", "ADHOC_INVOICE"
+			txn, desc = "ADHOC_INVOICE_CREATED", "Adhoc invoice "+inv.InvoiceNumber
 		}
-		return tx.PostEntry(&ep.LedgerEntry{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, Amount: -total,
-			CurrencyID: cust.CurrencyID, Exp: cust.Exp, PaymentDate: inv.InvoiceDate, CustomerPaymentType: cpt, TxnType: txn,
-			InvoiceID: &inv.ID, InvoiceNumber: &inv.InvoiceNumber, BillRunType: &inv.BillRunType})
+		e := invoiceEntry(inv, -total, txn)
+		e.PaymentDate, e.Description = inv.InvoiceDate, &desc
+		if err := tx.PostEntry(e); err != nil {
+			return err
+		}
+		// Unallocated credit from earlier customer payments pays the new invoice (§6.2 step 7).
+		if err := applyCredit(tx, inv, cust.Balance, s.now().Unix()); err != nil {
+			return err
+		}
+		return tx.UpdateInvoiceFigures(inv)
 	})
 	if err != nil {
 		return nil, err

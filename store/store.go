@@ -103,6 +103,23 @@ type Tx interface {
 	// Entries lists a customer's ledger entries in posting order.
 	Entries(s Scope, customerID int64) ([]ep.LedgerEntry, error)
 
+	// Money movements (spec §6.1–§6.6). Callers lock the customer row, then the invoice rows.
+	UpdateInvoiceFigures(inv *ep.Invoice) error
+	OpenInvoices(customerID int64, billRunType *string) ([]ep.Invoice, error)
+	CreateInvoicePayment(p *ep.InvoicePayment) error
+	InvoicePayment(s Scope, id int64, billRunType string) (*ep.InvoicePayment, error)
+	LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error)
+	ListInvoicePayments(s Scope, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error)
+	AddCredit(c *ep.CustomerCredit) error
+	Credits(customerID int64) ([]ep.CustomerCredit, error)
+	UseCredit(entryID, amount int64) error
+	CreateRefund(r *ep.Refund) error
+	ListRefunds(s Scope, l query.List) ([]ep.Refund, int64, error)
+	ListEntries(s Scope, l query.List) ([]ep.LedgerEntry, int64, error)
+	Entry(s Scope, id int64) (*ep.LedgerEntry, error)
+	Balance(customerID int64, today string) (*ep.BalanceFigures, error)
+	ListCreditStatus(s Scope, l query.List) ([]ep.CreditStatus, int64, error)
+
 	// Idempotency keys (spec §2.14).
 	IdempotencyBegin(k *IdempotencyRecord) (existing *IdempotencyRecord, err error)
 	IdempotencyComplete(k *IdempotencyRecord) error

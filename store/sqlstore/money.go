@@ -32,14 +32,15 @@ var invoices = &resource{
 	},
 }
 
-const invoiceColumns = "i.id, i.customer_id, i.contract_owner_id, i.site_id, i.bill_run_type, i.bill_run_id, i.invoice_number, i.invoice_date, i.due_date, i.total, i.outstanding, i.currency_id, i.currency_exp, i.payment_method, i.auto_collect, i.payment_status, i.third_party_payment_status, i.third_party_refund_status"
+const invoiceColumns = "i.id, i.customer_id, i.contract_owner_id, i.site_id, i.bill_run_type, i.bill_run_id, i.invoice_number, i.invoice_date, i.due_date, i.total, i.outstanding, i.currency_id, i.currency_exp, i.payment_method, i.auto_collect, i.payment_status, i.third_party_payment_status, i.third_party_refund_status, i.collected, i.in_flight, i.refunds_pending, i.refunds_settled"
 
 func scanInvoice(r rowScanner) (*ep.Invoice, error) {
 	var i ep.Invoice
 	var billRun sql.NullInt64
 	var method, tpps, tprs sql.NullString
 	if err := r.Scan(&i.ID, &i.CustomerID, &i.ContractOwnerID, &i.SiteID, &i.BillRunType, &billRun, &i.InvoiceNumber, &i.InvoiceDate, &i.DueDate,
-		&i.Total, &i.Outstanding, &i.CurrencyID, &i.Exp, &method, &i.AutoCollect, &i.PaymentStatus, &tpps, &tprs); err != nil {
+		&i.Total, &i.Outstanding, &i.CurrencyID, &i.Exp, &method, &i.AutoCollect, &i.PaymentStatus, &tpps, &tprs,
+		&i.Collected, &i.InFlight, &i.RefundsPending, &i.RefundsSettled); err != nil {
 		return nil, err
 	}
 	i.BillRunID = nullInt(billRun)

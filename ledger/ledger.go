@@ -1,0 +1,158 @@
+// Package ledger holds the pure money rules of elevatepay, with no I/O: invoice amounts and
+// status (spec §6.3), allocation of customer payments (§6.2), payment status classes (§5.2.2)
+// and credit status arithmetic (§6.13). Amounts are int64 minor units of one currency.
+package ledger
+
+import (
+	"sort"
+)
+
+// Figures are an invoice's money figures (§6.3.1).
+type Figures struct {
+	Total          int64
+	Collected      int64 // net collected
+	InFlight       int64 // provider collections in flight
+	RefundsPending int64
+	RefundsSettled int64
+}
+
+// Outstanding is max(0, total − net collected); refunds never re-open an invoice (OP-26).
+func (f Figures) Outstanding() int64 {
+	if o := f.Total - f.Collected; o > 0 {
+		return o
+	}
+	return 0
+}
+
+// Available is what manual payments, new collections and invoice links may still take.
+func (f Figures) Available() int64 {
+	if a := f.Outstanding() - f.InFlight; a > 0 {
+		return a
+	}
+	return 0
+}
+
+// Refundable is net collected minus pending and settled refunds.
+func (f Figures) Refundable() int64 {
+	return f.Collected - f.RefundsPending - f.RefundsSettled
+}
+
+// Status derives the invoice's paymentStatus; the first matching rule of §6.3.2 wins.
+func (f Figures) Status() string {
+	switch {
+	case f.Total == 0:
+		return "NA"
+	case f.RefundsPending > 0:
+		return "REFUND_PENDING"
+	case f.RefundsSettled > 0 && f.RefundsSettled >= f.Collected:
+		return "REFUNDED"
+	case f.RefundsSettled > 0:
+		return "PART_REFUNDED"
+	case f.InFlight > 0:
+		return "PENDING"
+	case f.Collected >= f.Total:
+		return "PAID"
+	case f.Collected > 0:
+		return "PARTIALLY_PAID"
+	}
+	return "UNPAID"
+}
+
+// Payment status classes (§5.2.2).
+const (
+	InFlight  = "in flight"
+	Collected = "collected"
+	Ended     = "ended"
+	Info      = "info"
+)
+
+var classes = map[string]string{
+	"NEW": InFlight, "CREATED": InFlight, "PENDING_CUSTOMER_APPROVAL": InFlight, "PENDING_SUBMISSION": InFlight,
+	"SUBMITTED": InFlight, "CONFIRMED": Collected, "PAID_OUT": Collected, "CANCELLED": Ended, "FAILED": Ended,
+	"FAILED_RETRYING": InFlight, "CHARGED_BACK": Ended, "CUSTOMER_APPROVAL_GRANTED": InFlight,
+	"CUSTOMER_APPROVAL_DENIED": Ended, "CHARGEBACK_CANCELLED": Collected, "LATE_FAILURE_SETTLED": Ended,
+	"CHARGEBACK_SETTLED": Ended, "SURCHARGE_FEE_DEBITED": Info, "RESUBMISSION_REQUESTED": Ended,
+	"UNSUPPORTED_PAYMENT_TYPE": Ended, "UNAUTHORISED_PAYMENT_TYPE": Ended, "CUSTOMER_APPROVAL_MISSING": Ended,
+	"SURCHARGE_FEE_CREDITED": Info, "MANUALLY_PAID": Collected, "UNSENT": Ended, "REFUNDED": Collected,
+	"PARTIALLY_REFUNDED": Collected, "REFUND_PENDING": Collected,
+}
+
+// Class returns the class of a ThirdPartyPaymentStatus ("" for an unknown status).
+func Class(status string) string { return classes[status] }
+
+// IsReversal reports whether an externally reported status reverses collected money (§6.4.4).
+func IsReversal(status string) bool {
+	return status == "CHARGED_BACK" || status == "LATE_FAILURE_SETTLED" || status == "CHARGEBACK_SETTLED"
+}
+
+// Refund status classes (§5.2.3, OP-23).
+var refundClasses = map[string]string{
+	"CREATED": "pending", "PENDING_SUBMISSION": "pending", "SUBMITTED": "pending", "PAID": "settled",
+	"CANCELLED": "failed", "BOUNCED": "failed", "FUNDS_RETURNED": "failed", "MANUALLY_REFUNDED": "settled",
+	"REFUND_SETTLED": "settled",
+}
+
+// RefundClass returns "pending", "settled" or "failed" for a ThirdPartyRefundStatus.
+func RefundClass(status string) string { return refundClasses[status] }
+
+// Candidate is an invoice that can take part of a customer payment.
+type Candidate struct {
+	ID          int64
+	DueDate     string // YYYY-MM-DD
+	InvoiceDate string
+	Open        int64 // amount it can still take
+}
+
+// Piece is the part of a payment allocated to one invoice.
+type Piece struct {
+	InvoiceID int64
+	Amount    int64
+}
+
+// SortOldestFirst orders candidates by due date, then invoice date, then id (§6.2 step 3).
+func SortOldestFirst(c []Candidate) {
+	sort.SliceStable(c, func(i, j int) bool {
+		if c[i].DueDate != c[j].DueDate {
+			return c[i].DueDate < c[j].DueDate
+		}
+		if c[i].InvoiceDate != c[j].InvoiceDate {
+			return c[i].InvoiceDate < c[j].InvoiceDate
+		}
+		return c[i].ID < c[j].ID
+	})
+}
+
+// Allocate spreads amount over the candidates oldest first, min(remaining, open) each; the
+// remainder is what no invoice could take (§6.2 steps 3–5). Candidates with nothing open are skipped.
+func Allocate(amount int64, cands []Candidate) (pieces []Piece, remainder int64) {
+	c := append([]Candidate(nil), cands...)
+	SortOldestFirst(c)
+	remainder = amount
+	for _, x := range c {
+		if remainder <= 0 {
+			break
+		}
+		if x.Open <= 0 {
+			continue
+		}
+		take := min(remainder, x.Open)
+		pieces = append(pieces, Piece{InvoiceID: x.ID, Amount: take})
+		remainder -= take
+	}
+	return pieces, remainder
+}
+
+// CreditFigures computes credit status (§6.13): billAmount = max(0, −balance) + open bill run;
+// valueDifference = threshold − billAmount; percentage in hundredths of a percent, rounded half
+// away from zero (OP-14). threshold must be > 0.
+func CreditFigures(balance, openBillRun, threshold int64) (bill, diff, pct100 int64) {
+	owed := int64(0)
+	if balance < 0 {
+		owed = -balance
+	}
+	bill = owed + openBillRun
+	diff = threshold - bill
+	// bill ≥ 0 and threshold > 0: round(bill × 10000 / threshold) half up = half away from zero.
+	pct100 = (2*bill*10000 + threshold) / (2 * threshold)
+	return bill, diff, pct100
+}

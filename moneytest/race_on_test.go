@@ -1,0 +1,5 @@
+//go:build race
+
+package moneytest_test
+
+const raceEnabled = true

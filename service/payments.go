@@ -1,0 +1,323 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/ledger"
+	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+// figures returns an invoice's money figures.
+func figures(inv *ep.Invoice) ledger.Figures {
+	return ledger.Figures{Total: inv.Total, Collected: inv.Collected, InFlight: inv.InFlight, RefundsPending: inv.RefundsPending, RefundsSettled: inv.RefundsSettled}
+}
+
+// saveInvoice recomputes the derived amount and status of inv and writes them (§6.3).
+func saveInvoice(tx store.Tx, inv *ep.Invoice) error {
+	f := figures(inv)
+	inv.Outstanding, inv.PaymentStatus = f.Outstanding(), f.Status()
+	return tx.UpdateInvoiceFigures(inv)
+}
+
+// cpType is the customerPaymentType of entries and payments concerning an invoice.
+func cpType(billRunType string) string {
+	if billRunType == "ADHOC" {
+		return "ADHOC_INVOICE"
+	}
+	return "INVOICE"
+}
+
+func (s *Service) paymentDate(field string, d *string) (string, error) {
+	today := s.today()
+	if d == nil {
+		return today, nil
+	}
+	if err := checkDate(field, *d); err != nil {
+		return "", err
+	}
+	if *d > today {
+		return "", ep.Invalid(field, "must not be in the future")
+	}
+	return *d, nil
+}
+
+func notSiteState(field, method string) error {
+	if method == "CANCELLED_DD" || method == "CANCELLED_CARD" {
+		return ep.Invalid(field, method+" is a site state, not a way to pay")
+	}
+	return nil
+}
+
+// lockInvoice finds a visible invoice and locks its customer row and then the invoice row, the
+// order every posting uses (no deadlocks between postings).
+func lockInvoice(tx store.Tx, scope store.Scope, invoiceID int64) (*ep.Customer, *ep.Invoice, error) {
+	inv, err := tx.Invoice(scope, invoiceID, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	cust, err := tx.Customer(store.AllOwners, inv.CustomerID, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv, err = tx.Invoice(store.AllOwners, invoiceID, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cust, inv, nil
+}
+
+func invoiceEntry(inv *ep.Invoice, amount int64, txn string) *ep.LedgerEntry {
+	return &ep.LedgerEntry{CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, Amount: amount, CurrencyID: inv.CurrencyID, Exp: inv.Exp,
+		CustomerPaymentType: cpType(inv.BillRunType), TxnType: txn, InvoiceID: &inv.ID, InvoiceNumber: &inv.InvoiceNumber, BillRunType: &inv.BillRunType}
+}
+
+func formatMinor(v int64, exp int32) string { return money.Format(v, exp) }
+
+// PaymentInput is the body of POST /invoice-payments and POST /adhoc-invoice-payments.
+type PaymentInput struct {
+	InvoiceID               int64
+	BillRunType             string // NORMAL for /invoice-payments, ADHOC for /adhoc-invoice-payments
+	Amount                  money.Decimal
+	Description             string
+	PaymentMethod           string
+	PaymentDate             *string
+	ThirdPartyPaymentStatus *string
+}
+
+// CreateInvoicePayment records a manual payment or correction, or an external status report
+// (spec §4.6, §4.9, §6.4). Requests that would start a provider collection answer 501.
+func (s *Service) CreateInvoicePayment(ctx context.Context, p auth.Principal, in PaymentInput) (pay *ep.InvoicePayment, err error) {
+	if err := notSiteState("paymentMethod", in.PaymentMethod); err != nil {
+		return nil, err
+	}
+	date, err := s.paymentDate("paymentDate", in.PaymentDate)
+	if err != nil {
+		return nil, err
+	}
+	field := "generatedInvoiceId"
+	if in.BillRunType == "ADHOC" {
+		field = "generatedAdhocInvoiceId"
+	}
+	err = s.tx(ctx, func(tx store.Tx) error {
+		scope := ScopeOf(p)
+		cust, inv, err := lockInvoice(tx, scope, in.InvoiceID)
+		if err != nil {
+			return err
+		}
+		if inv.BillRunType != in.BillRunType {
+			if inv.BillRunType == "ADHOC" {
+				return ep.Invalid(field, fmt.Sprintf("invoice %d is an ADHOC invoice; use /adhoc-invoice-payments", inv.ID))
+			}
+			return ep.Invalid(field, fmt.Sprintf("invoice %d is a NORMAL invoice; use /invoice-payments", inv.ID))
+		}
+		amount, err := minor("amountInMajorCurrency", in.Amount, inv.Exp)
+		if err != nil {
+			return err
+		}
+		if amount == 0 {
+			return ep.Invalid("amountInMajorCurrency", "must not be 0")
+		}
+		pay = &ep.InvoicePayment{InvoiceID: inv.ID, CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, BillRunType: inv.BillRunType,
+			BillRunID: inv.BillRunID, Amount: amount, CurrencyID: inv.CurrencyID, Exp: inv.Exp, Description: in.Description,
+			PaymentMethod: in.PaymentMethod, PaymentDate: date, CustomerPaymentType: cpType(inv.BillRunType), CreatedAt: s.now().Unix()}
+		if in.ThirdPartyPaymentStatus != nil {
+			return s.externalReport(tx, scope, cust, inv, pay, *in.ThirdPartyPaymentStatus)
+		}
+		switch in.PaymentMethod {
+		case "FINASTRA", "EZYPAY":
+			return ep.Invalid("thirdPartyPaymentStatus", "is required for "+in.PaymentMethod+" payments (no collection can be started)")
+		}
+		collection, err := s.startsCollection(tx, scope, cust, inv, in.PaymentMethod)
+		if err != nil {
+			return err
+		}
+		if collection {
+			return ep.Errorf(ep.ENOTIMPLEMENTED, "collections through payment providers (%s) are not implemented yet", in.PaymentMethod)
+		}
+		return s.manualPayment(tx, inv, pay)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pay, nil
+}
+
+// startsCollection reports whether a payment of method (without a status) is a provider
+// collection (§6.4.1): GoCardless and Stripe families, and DIRECT_DEBIT when a GoCardless-family
+// provider is resolved.
+func (s *Service) startsCollection(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, method string) (bool, error) {
+	switch method {
+	case "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE", "STRIPE_CARD", "STRIPE_DD":
+		return true, nil
+	case "DIRECT_DEBIT":
+		prov, err := s.resolveProvider(tx, scope, cust, inv, "GO_CARDLESS")
+		if ep.ErrorCode(err) == ep.EINVALID {
+			return false, nil // no GoCardless-family provider: a manual direct debit
+		} else if err != nil {
+			return false, err
+		}
+		return prov != nil, nil
+	}
+	return false, nil
+}
+
+// manualPayment settles a manual payment (positive) or correction (negative) at once (§6.4.1, OP-16).
+func (s *Service) manualPayment(tx store.Tx, inv *ep.Invoice, pay *ep.InvoicePayment) error {
+	f := figures(inv)
+	txn := "PAYMENT"
+	if pay.Amount > 0 {
+		if pay.Amount > f.Available() {
+			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
+				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
+		}
+	} else {
+		txn = "PAYMENT_REVERSED"
+		if inv.Collected+pay.Amount < inv.RefundsPending+inv.RefundsSettled {
+			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("a correction of %s would leave less collected on invoice %d than its refunds (%s collected, %s refunded or pending)",
+				formatMinor(pay.Amount, inv.Exp), inv.ID, formatMinor(inv.Collected, inv.Exp), formatMinor(inv.RefundsPending+inv.RefundsSettled, inv.Exp)))
+		}
+	}
+	e := invoiceEntry(inv, pay.Amount, txn)
+	e.Type, e.PaymentDate = &pay.PaymentMethod, pay.PaymentDate
+	if pay.Description != "" {
+		e.Description = &pay.Description
+	}
+	if err := tx.PostEntry(e); err != nil {
+		return err
+	}
+	pay.CustomerPaymentID, pay.CountsCollected = &e.ID, true
+	if err := tx.CreateInvoicePayment(pay); err != nil {
+		return err
+	}
+	inv.Collected += pay.Amount
+	return saveInvoice(tx, inv)
+}
+
+// resolveProvider finds the provider for a payment of method on an invoice (§6.4.2): the site's
+// provider when its family matches, else the one visible ACTIVE matching provider of the
+// customer's contract owner. It checks the provider is ACTIVE and serves the contract owner.
+func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, method string) (*ep.PaymentProvider, error) {
+	site, err := tx.Site(store.AllOwners, inv.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	var prov *ep.PaymentProvider
+	if id := site.Details.PaymentProviderID; id != nil {
+		if sp, err := tx.Provider(store.AllOwners, *id); err == nil && ep.ProviderServesMethod(sp.Type, method) {
+			prov = sp
+		}
+	}
+	if prov == nil {
+		list, _, err := tx.ListProviders(store.Scope{Owners: []int32{cust.ContractOwnerID}}, query.List{Page: 1, PageSize: 1000,
+			Conds: []query.Cond{{Param: "status", Op: query.OpEq, Strings: []string{"ACTIVE"}}}})
+		if err != nil {
+			return nil, err
+		}
+		var matches []ep.PaymentProvider
+		for _, c := range list {
+			if ep.ProviderServesMethod(c.Type, method) && (scope.All || scope.Sees(cust.ContractOwnerID)) {
+				matches = append(matches, c)
+			}
+		}
+		switch len(matches) {
+		case 0:
+			return nil, ep.Invalid("paymentMethod", "no payment provider for method "+method)
+		case 1:
+			prov = &matches[0]
+		default:
+			return nil, ep.Invalid("paymentMethod", "several payment providers for method "+method+"; set the site's paymentProviderId")
+		}
+	}
+	if prov.Status != "ACTIVE" {
+		return nil, ep.Invalid("paymentMethod", "payment provider is inactive")
+	}
+	if !servesOwner(prov, cust.ContractOwnerID) {
+		return nil, ep.Invalid("paymentMethod", "payment provider does not serve the customer's contract owner")
+	}
+	return prov, nil
+}
+
+// externalReport records a status reported from outside (§6.4.4, OP-19).
+func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, pay *ep.InvoicePayment, status string) error {
+	class := ledger.Class(status)
+	if class == "" {
+		return ep.Invalid("thirdPartyPaymentStatus", "is not a ThirdPartyPaymentStatus")
+	}
+	if pay.Amount < 0 {
+		return ep.Invalid("amountInMajorCurrency", "must be positive for an external status report")
+	}
+	prov, err := s.resolveProvider(tx, scope, cust, inv, pay.PaymentMethod)
+	if err != nil {
+		return err
+	}
+	if !prov.AcceptExternalPayments {
+		return ep.Invalid("thirdPartyPaymentStatus", fmt.Sprintf("payment provider %d does not accept external payments", prov.ID))
+	}
+	meta, _ := json.Marshal(map[string]any{"provider": prov.Type, "paymentProviderId": prov.ID, "externalReport": true})
+	m := string(meta)
+	pay.MetaData, pay.PaymentProviderID, pay.ThirdPartyPaymentStatus = &m, &prov.ID, &status
+	f := figures(inv)
+	var entry *ep.LedgerEntry
+	switch {
+	case class == ledger.Collected:
+		if pay.Amount > f.Available() {
+			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
+				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
+		}
+		entry = invoiceEntry(inv, pay.Amount, "PAYMENT")
+		pay.CountsCollected = true
+		inv.Collected += pay.Amount
+	case ledger.IsReversal(status):
+		if pay.Amount > f.Refundable() {
+			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("a reversal of %s exceeds what is collected and not refunded on invoice %d (%s)",
+				formatMinor(pay.Amount, inv.Exp), inv.ID, formatMinor(f.Refundable(), inv.Exp)))
+		}
+		entry = invoiceEntry(inv, -pay.Amount, "PAYMENT_REVERSED")
+		inv.Collected -= pay.Amount
+	case class == ledger.InFlight:
+		if pay.Amount > f.Available() {
+			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
+				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
+		}
+		inv.InFlight += pay.Amount
+	}
+	if entry != nil {
+		entry.Type, entry.PaymentDate = &pay.PaymentMethod, pay.PaymentDate
+		if pay.Description != "" {
+			entry.Description = &pay.Description
+		}
+		if err := tx.PostEntry(entry); err != nil {
+			return err
+		}
+		pay.CustomerPaymentID = &entry.ID
+	}
+	if err := tx.CreateInvoicePayment(pay); err != nil {
+		return err
+	}
+	inv.ThirdPartyPaymentStatus = &status
+	return saveInvoice(tx, inv)
+}
+
+// InvoicePayment returns a visible payment of a normal (NORMAL) or adhoc (ADHOC) invoice.
+func (s *Service) InvoicePayment(ctx context.Context, p auth.Principal, id int64, billRunType string) (pay *ep.InvoicePayment, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		pay, err = tx.InvoicePayment(ScopeOf(p), id, billRunType)
+		return err
+	})
+	return pay, err
+}
+
+// ListInvoicePayments lists visible payments of normal or adhoc invoices.
+func (s *Service) ListInvoicePayments(ctx context.Context, p auth.Principal, billRunType string, l query.List) (out []ep.InvoicePayment, total int64, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		out, total, err = tx.ListInvoicePayments(ScopeOf(p), billRunType, l)
+		return err
+	})
+	return out, total, err
+}
