@@ -214,19 +214,27 @@ func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Custo
 		}
 	}
 	if prov == nil {
-		list, _, err := tx.ListProviders(store.Scope{Owners: []int32{cust.ContractOwnerID}}, query.List{Page: 1, PageSize: 1000,
-			Conds: []query.Cond{{Param: "status", Op: query.OpEq, Strings: []string{"ACTIVE"}}}})
+		list, _, err := tx.ListProviders(store.Scope{Owners: []int32{cust.ContractOwnerID}}, query.List{Page: 1, PageSize: 1000})
 		if err != nil {
 			return nil, err
 		}
 		var matches []ep.PaymentProvider
+		inactive := false
 		for _, c := range list {
-			if ep.ProviderServesMethod(c.Type, method) && (scope.All || scope.Sees(cust.ContractOwnerID)) {
-				matches = append(matches, c)
+			if !ep.ProviderServesMethod(c.Type, method) || !scope.Sees(cust.ContractOwnerID) {
+				continue
 			}
+			if c.Status != "ACTIVE" {
+				inactive = true
+				continue
+			}
+			matches = append(matches, c)
 		}
 		switch len(matches) {
 		case 0:
+			if inactive {
+				return nil, ep.Invalid("paymentMethod", "payment provider is inactive")
+			}
 			return nil, ep.Invalid("paymentMethod", "no payment provider for method "+method)
 		case 1:
 			prov = &matches[0]
