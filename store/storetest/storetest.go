@@ -38,7 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"RollbackLeavesNothing", testRollback},
 	}
-	for _, tc := range tests {
+	for _, tc := range append(tests, moneyTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, open(t))
 		})
