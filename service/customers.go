@@ -138,12 +138,8 @@ func applyCredit(tx store.Tx, inv *ep.Invoice, balanceBefore, now int64) error {
 }
 
 // CustomerPayment returns one visible ledger entry.
-func (s *Service) CustomerPayment(ctx context.Context, p auth.Principal, id int64) (e *ep.LedgerEntry, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		e, err = tx.Entry(ScopeOf(p), id)
-		return err
-	})
-	return e, err
+func (s *Service) CustomerPayment(ctx context.Context, p auth.Principal, id int64) (*ep.LedgerEntry, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.LedgerEntry, error) { return tx.Entry(ScopeOf(p), id) })
 }
 
 // Statement lists a visible customer's entries (GET /customer-payments, §6.1.3); l carries the
@@ -214,12 +210,8 @@ func (s *Service) CustomerBalance(ctx context.Context, p auth.Principal, custome
 }
 
 // CreditStatus lists credit status of the caller's customers with a threshold (§4.21).
-func (s *Service) CreditStatus(ctx context.Context, p auth.Principal, l query.List) (out []ep.CreditStatus, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListCreditStatus(ScopeOf(p), l)
-		return err
-	})
-	return out, total, err
+func (s *Service) CreditStatus(ctx context.Context, p auth.Principal, l query.List) ([]ep.CreditStatus, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.CreditStatus, int64, error) { return tx.ListCreditStatus(ScopeOf(p), l) })
 }
 
 // RefundInput is the body of POST /refunds.
@@ -308,10 +300,6 @@ func (s *Service) CreateRefund(ctx context.Context, p auth.Principal, in RefundI
 }
 
 // ListRefunds lists the caller's refunds.
-func (s *Service) ListRefunds(ctx context.Context, p auth.Principal, l query.List) (out []ep.Refund, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListRefunds(ScopeOf(p), l)
-		return err
-	})
-	return out, total, err
+func (s *Service) ListRefunds(ctx context.Context, p auth.Principal, l query.List) ([]ep.Refund, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Refund, int64, error) { return tx.ListRefunds(ScopeOf(p), l) })
 }

@@ -97,28 +97,16 @@ func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in Invoic
 }
 
 // Invoice returns a visible invoice.
-func (s *Service) Invoice(ctx context.Context, p auth.Principal, id int64) (inv *ep.Invoice, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		inv, err = tx.Invoice(ScopeOf(p), id, false)
-		return err
-	})
-	return inv, err
+func (s *Service) Invoice(ctx context.Context, p auth.Principal, id int64) (*ep.Invoice, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.Invoice, error) { return tx.Invoice(ScopeOf(p), id, false) })
 }
 
 // ListInvoices lists the caller's invoices.
-func (s *Service) ListInvoices(ctx context.Context, p auth.Principal, l query.List) (out []ep.Invoice, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListInvoices(ScopeOf(p), l)
-		return err
-	})
-	return out, total, err
+func (s *Service) ListInvoices(ctx context.Context, p auth.Principal, l query.List) ([]ep.Invoice, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Invoice, int64, error) { return tx.ListInvoices(ScopeOf(p), l) })
 }
 
-// Entries returns a customer's ledger (used by tests and, later, the statement).
-func (s *Service) Entries(ctx context.Context, p auth.Principal, customerID int64) (out []ep.LedgerEntry, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, err = tx.Entries(ScopeOf(p), customerID)
-		return err
-	})
-	return out, err
+// Entries returns a customer's ledger (in posting order).
+func (s *Service) Entries(ctx context.Context, p auth.Principal, customerID int64) ([]ep.LedgerEntry, error) {
+	return read(ctx, s, func(tx store.Tx) ([]ep.LedgerEntry, error) { return tx.Entries(ScopeOf(p), customerID) })
 }

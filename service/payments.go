@@ -313,19 +313,13 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 }
 
 // InvoicePayment returns a visible payment of a normal (NORMAL) or adhoc (ADHOC) invoice.
-func (s *Service) InvoicePayment(ctx context.Context, p auth.Principal, id int64, billRunType string) (pay *ep.InvoicePayment, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		pay, err = tx.InvoicePayment(ScopeOf(p), id, billRunType)
-		return err
-	})
-	return pay, err
+func (s *Service) InvoicePayment(ctx context.Context, p auth.Principal, id int64, billRunType string) (*ep.InvoicePayment, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.InvoicePayment, error) { return tx.InvoicePayment(ScopeOf(p), id, billRunType) })
 }
 
 // ListInvoicePayments lists visible payments of normal or adhoc invoices.
-func (s *Service) ListInvoicePayments(ctx context.Context, p auth.Principal, billRunType string, l query.List) (out []ep.InvoicePayment, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListInvoicePayments(ScopeOf(p), billRunType, l)
-		return err
+func (s *Service) ListInvoicePayments(ctx context.Context, p auth.Principal, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.InvoicePayment, int64, error) {
+		return tx.ListInvoicePayments(ScopeOf(p), billRunType, l)
 	})
-	return out, total, err
 }

@@ -70,11 +70,8 @@ func (s *Service) CreateProvider(ctx context.Context, p auth.Principal, prov *ep
 }
 
 // Provider returns a visible payment provider showing only the caller's contract owners.
-func (s *Service) Provider(ctx context.Context, p auth.Principal, id int32) (prov *ep.PaymentProvider, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		prov, err = tx.Provider(ScopeOf(p), id)
-		return err
-	})
+func (s *Service) Provider(ctx context.Context, p auth.Principal, id int32) (*ep.PaymentProvider, error) {
+	prov, err := read(ctx, s, func(tx store.Tx) (*ep.PaymentProvider, error) { return tx.Provider(ScopeOf(p), id) })
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +80,8 @@ func (s *Service) Provider(ctx context.Context, p auth.Principal, id int32) (pro
 }
 
 // ListProviders lists the providers visible to the caller.
-func (s *Service) ListProviders(ctx context.Context, p auth.Principal, l query.List) (out []ep.PaymentProvider, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListProviders(ScopeOf(p), l)
-		return err
-	})
+func (s *Service) ListProviders(ctx context.Context, p auth.Principal, l query.List) ([]ep.PaymentProvider, int64, error) {
+	out, total, err := readList(ctx, s, func(tx store.Tx) ([]ep.PaymentProvider, int64, error) { return tx.ListProviders(ScopeOf(p), l) })
 	for i := range out {
 		visibleOwners(p, &out[i])
 	}

@@ -13,12 +13,8 @@ import (
 // ---- currencies ----
 
 // ListCurrencies lists currencies (global).
-func (s *Service) ListCurrencies(ctx context.Context, l query.List) (out []ep.Currency, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListCurrencies(l)
-		return err
-	})
-	return out, total, err
+func (s *Service) ListCurrencies(ctx context.Context, l query.List) ([]ep.Currency, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Currency, int64, error) { return tx.ListCurrencies(l) })
 }
 
 // CreateCurrency creates a currency; the code must be unused.
@@ -82,21 +78,13 @@ func (s *Service) CreateCustomer(ctx context.Context, p auth.Principal, in Custo
 }
 
 // Customer returns a visible customer.
-func (s *Service) Customer(ctx context.Context, p auth.Principal, id int64) (c *ep.Customer, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		c, err = tx.Customer(ScopeOf(p), id, false)
-		return err
-	})
-	return c, err
+func (s *Service) Customer(ctx context.Context, p auth.Principal, id int64) (*ep.Customer, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.Customer, error) { return tx.Customer(ScopeOf(p), id, false) })
 }
 
 // ListCustomers lists the caller's customers.
-func (s *Service) ListCustomers(ctx context.Context, p auth.Principal, l query.List) (out []ep.Customer, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListCustomers(ScopeOf(p), l)
-		return err
-	})
-	return out, total, err
+func (s *Service) ListCustomers(ctx context.Context, p auth.Principal, l query.List) ([]ep.Customer, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Customer, int64, error) { return tx.ListCustomers(ScopeOf(p), l) })
 }
 
 // UpdateCustomer changes a customer: edit receives the current state and returns the new
@@ -213,21 +201,13 @@ func (s *Service) CreateSite(ctx context.Context, p auth.Principal, in SiteInput
 }
 
 // Site returns a visible site.
-func (s *Service) Site(ctx context.Context, p auth.Principal, id int64) (site *ep.Site, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		site, err = tx.Site(ScopeOf(p), id)
-		return err
-	})
-	return site, err
+func (s *Service) Site(ctx context.Context, p auth.Principal, id int64) (*ep.Site, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.Site, error) { return tx.Site(ScopeOf(p), id) })
 }
 
 // ListSites lists the caller's sites.
-func (s *Service) ListSites(ctx context.Context, p auth.Principal, l query.List) (out []ep.Site, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		out, total, err = tx.ListSites(ScopeOf(p), l)
-		return err
-	})
-	return out, total, err
+func (s *Service) ListSites(ctx context.Context, p auth.Principal, l query.List) ([]ep.Site, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Site, int64, error) { return tx.ListSites(ScopeOf(p), l) })
 }
 
 // UpdateSite changes a site through edit (see UpdateCustomer); customerId is immutable.

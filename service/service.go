@@ -41,6 +41,24 @@ func (s *Service) tx(ctx context.Context, fn func(store.Tx) error) error {
 	return s.Store.Tx(ctx, fn)
 }
 
+// read runs one read in its own transaction.
+func read[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (out T, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// readList runs one list read in its own transaction.
+func readList[T any](ctx context.Context, s *Service, fn func(store.Tx) ([]T, int64, error)) (out []T, total int64, err error) {
+	err = s.tx(ctx, func(tx store.Tx) error {
+		out, total, err = fn(tx)
+		return err
+	})
+	return out, total, err
+}
+
 // minor converts an amount to minor units of a currency with exponent exp, with the field
 // name in the error (spec §2.11: too many decimal places → 400, never rounded).
 func minor(field string, d money.Decimal, exp int32) (int64, error) {

@@ -225,3 +225,17 @@ func (r *resource) list(t *tx, s store.Scope, l query.List, columns string, scan
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
+
+// listOf runs a list query and scans every row of the page with scan.
+func listOf[T any](t *tx, r *resource, s store.Scope, l query.List, columns string, scan func(rowScanner) (*T, error), what string) ([]T, int64, error) {
+	var out []T
+	total, err := r.list(t, s, l, columns, func(row rowScanner) error {
+		v, err := scan(row)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, *v)
+		return nil
+	})
+	return out, total, err
+}

@@ -78,16 +78,7 @@ func (t *tx) Invoice(s store.Scope, id int64, lock bool) (*ep.Invoice, error) {
 }
 
 func (t *tx) ListInvoices(s store.Scope, l query.List) ([]ep.Invoice, int64, error) {
-	var out []ep.Invoice
-	total, err := invoices.list(t, s, l, invoiceColumns, func(r rowScanner) error {
-		i, err := scanInvoice(r)
-		if err != nil {
-			return fmt.Errorf("list invoices: %w", err)
-		}
-		out = append(out, *i)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, invoices, s, l, invoiceColumns, scanInvoice, "list invoices")
 }
 
 // ---- payment providers ----

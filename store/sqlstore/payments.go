@@ -140,16 +140,7 @@ func (t *tx) ListInvoicePayments(s store.Scope, billRunType string, l query.List
 	if billRunType == "ADHOC" {
 		r = adhocPayments
 	}
-	var out []ep.InvoicePayment
-	total, err := r.list(t, s, l, paymentColumns, func(row rowScanner) error {
-		p, err := scanPayment(row)
-		if err != nil {
-			return fmt.Errorf("list invoice payments: %w", err)
-		}
-		out = append(out, *p)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, r, s, l, paymentColumns, scanPayment, "list invoice payments")
 }
 
 // ---- customer credit ----
@@ -237,16 +228,7 @@ var refunds = &resource{
 }
 
 func (t *tx) ListRefunds(s store.Scope, l query.List) ([]ep.Refund, int64, error) {
-	var out []ep.Refund
-	total, err := refunds.list(t, s, l, refundColumns, func(row rowScanner) error {
-		r, err := scanRefund(row)
-		if err != nil {
-			return fmt.Errorf("list refunds: %w", err)
-		}
-		out = append(out, *r)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, refunds, s, l, refundColumns, scanRefund, "list refunds")
 }
 
 // ---- statement (ledger entries as CustomerPayment) ----
@@ -304,16 +286,7 @@ var statement = &resource{
 
 // ListEntries lists ledger entries (the statement; the caller filters by customer_id).
 func (t *tx) ListEntries(s store.Scope, l query.List) ([]ep.LedgerEntry, int64, error) {
-	var out []ep.LedgerEntry
-	total, err := statement.list(t, s, l, entryColumns, func(row rowScanner) error {
-		e, err := scanEntry(row)
-		if err != nil {
-			return fmt.Errorf("list entries: %w", err)
-		}
-		out = append(out, *e)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, statement, s, l, entryColumns, scanEntry, "list entries")
 }
 
 // Entry returns one visible ledger entry.

@@ -165,16 +165,7 @@ func (t *tx) Currency(id int64) (*ep.Currency, error) {
 }
 
 func (t *tx) ListCurrencies(l query.List) ([]ep.Currency, int64, error) {
-	var out []ep.Currency
-	total, err := currencies.list(t, store.AllOwners, l, currencyColumns, func(r rowScanner) error {
-		c, err := scanCurrency(r)
-		if err != nil {
-			return fmt.Errorf("list currencies: %w", err)
-		}
-		out = append(out, *c)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, currencies, store.AllOwners, l, currencyColumns, scanCurrency, "list currencies")
 }
 
 // ---- customers ----
@@ -246,16 +237,7 @@ func (t *tx) UpdateCustomer(c *ep.Customer) error {
 }
 
 func (t *tx) ListCustomers(s store.Scope, l query.List) ([]ep.Customer, int64, error) {
-	var out []ep.Customer
-	total, err := customers.list(t, s, l, customerColumns, func(r rowScanner) error {
-		c, err := scanCustomer(r)
-		if err != nil {
-			return fmt.Errorf("list customers: %w", err)
-		}
-		out = append(out, *c)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, customers, s, l, customerColumns, scanCustomer, "list customers")
 }
 
 // ---- sites ----
@@ -324,16 +306,7 @@ func (t *tx) UpdateSite(s *ep.Site) error {
 }
 
 func (t *tx) ListSites(sc store.Scope, l query.List) ([]ep.Site, int64, error) {
-	var out []ep.Site
-	total, err := sites.list(t, sc, l, siteColumns, func(r rowScanner) error {
-		s, err := scanSite(r)
-		if err != nil {
-			return fmt.Errorf("list sites: %w", err)
-		}
-		out = append(out, *s)
-		return nil
-	})
-	return out, total, err
+	return listOf(t, sites, sc, l, siteColumns, scanSite, "list sites")
 }
 
 func nullString(n sql.NullString) *string {
