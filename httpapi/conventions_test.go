@@ -39,6 +39,33 @@ func TestNotImplementedOperations(t *testing.T) {
 	}
 }
 
+// TestNotImplementedRequests prints and checks the requests of built operations that still
+// answer 501 because they need a payment provider adapter: provider collections and refunds.
+func TestNotImplementedRequests(t *testing.T) {
+	e := apitest.New(t, "sqlite")
+	w := seedWorld(t, e)
+	type request struct {
+		name, path string
+		body       map[string]any
+	}
+	var cases []request
+	for _, m := range []string{"GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE", "STRIPE_CARD", "STRIPE_DD", "DIRECT_DEBIT"} {
+		cases = append(cases, request{"createInvoicePayment collection by " + m, "/v1/invoice-payments",
+			map[string]any{"generatedInvoiceId": w.mine.invoice, "amountInMajorCurrency": 1, "description": "x", "paymentMethod": m}})
+		if m != "DIRECT_DEBIT" {
+			cases = append(cases, request{"createRefund through " + m, "/v1/refunds", map[string]any{"invoiceId": w.mine.invoice, "amountInMajorCurrency": 1, "paymentMethod": m}})
+		}
+	}
+	cases = append(cases, request{"createAdhocInvoicePayment collection by GO_CARDLESS", "/v1/adhoc-invoice-payments",
+		map[string]any{"generatedAdhocInvoiceId": w.mine.adhoc, "amountInMajorCurrency": 1, "description": "x", "paymentMethod": "GO_CARDLESS"}})
+	var names []string
+	for _, tc := range cases {
+		checkError(t, tc.name, e.Post(w.admin, tc.path, tc.body), 501, tc.path)
+		names = append(names, tc.name)
+	}
+	t.Logf("%d requests answer 501 until the provider adapters land: %s", len(names), strings.Join(names, "; "))
+}
+
 func TestRootRoutes(t *testing.T) {
 	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		for _, tc := range []struct {
