@@ -70,11 +70,13 @@ func testOpenInvoices(t *testing.T, s store.Store) {
 		return nil
 	})
 	// outstanding can never exceed the total nor go negative (constraints).
-	fails(t, s, ep.EINTERNAL, func(tx store.Tx) error {
-		i, _ := tx.Invoice(store.AllOwners, 1, true)
-		i.Outstanding = -1
-		return tx.UpdateInvoiceFigures(i)
-	})
+	for _, bad := range []int64{-1, 1001} {
+		fails(t, s, ep.EINTERNAL, func(tx store.Tx) error {
+			i, _ := tx.Invoice(store.AllOwners, 1, true)
+			i.Outstanding = bad
+			return tx.UpdateInvoiceFigures(i)
+		})
+	}
 }
 
 func testInvoicePayments(t *testing.T, s store.Store) {

@@ -1,11 +1,26 @@
 -- +goose Up
 -- Per-invoice money figures, maintained in the same transaction as every payment and refund.
--- outstanding = max(0, total - collected). (SQLite cannot add table CHECKs to existing tables;
--- the column CHECKs below and the service's checks under the write lock hold the rules.)
+-- outstanding = max(0, total - collected). SQLite cannot add a table CHECK to an existing
+-- table, so triggers hold outstanding <= total (PostgreSQL: a CHECK constraint).
 ALTER TABLE invoices ADD COLUMN collected INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE invoices ADD COLUMN in_flight INTEGER NOT NULL DEFAULT 0 CHECK (in_flight >= 0);
 ALTER TABLE invoices ADD COLUMN refunds_pending INTEGER NOT NULL DEFAULT 0 CHECK (refunds_pending >= 0);
 ALTER TABLE invoices ADD COLUMN refunds_settled INTEGER NOT NULL DEFAULT 0 CHECK (refunds_settled >= 0);
+
+-- +goose StatementBegin
+CREATE TRIGGER invoices_outstanding_le_total_update BEFORE UPDATE ON invoices
+WHEN NEW.outstanding > NEW.total
+BEGIN
+    SELECT RAISE(ABORT, 'CHECK constraint failed: invoices_outstanding_le_total');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER invoices_outstanding_le_total_insert BEFORE INSERT ON invoices
+WHEN NEW.outstanding > NEW.total
+BEGIN
+    SELECT RAISE(ABORT, 'CHECK constraint failed: invoices_outstanding_le_total');
+END;
+-- +goose StatementEnd
 
 -- Payments of normal (bill_run_type NORMAL) and adhoc invoices share one table and one id space.
 CREATE TABLE invoice_payments (
@@ -66,6 +81,8 @@ CREATE INDEX refunds_owner ON refunds (contract_owner_id, id);
 CREATE INDEX ledger_customer ON ledger_entries (customer_id, id);
 
 -- +goose Down
+DROP TRIGGER invoices_outstanding_le_total_insert;
+DROP TRIGGER invoices_outstanding_le_total_update;
 DROP INDEX ledger_customer;
 DROP TABLE refunds;
 DROP TABLE customer_credits;
