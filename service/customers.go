@@ -27,19 +27,12 @@ type CustomerPaymentInput struct {
 // customer's open invoices, oldest first; the remainder stays as credit (spec §4.17, §6.2).
 // It records money already received and never starts a collection (OP-25).
 func (s *Service) CreateCustomerPayment(ctx context.Context, p auth.Principal, in CustomerPaymentInput) (e *ep.LedgerEntry, err error) {
-	if err := notSiteState("type", in.Type); err != nil {
-		return nil, err
-	}
-	date, err := s.paymentDate("paymentDate", in.PaymentDate)
+	date, err := s.methodAndDate("type", in.Type, in.PaymentDate)
 	if err != nil {
 		return nil, err
 	}
 	err = s.tx(ctx, func(tx store.Tx) error {
-		cust, err := tx.Customer(ScopeOf(p), in.CustomerID, true)
-		if err != nil {
-			return err
-		}
-		amount, err := minor("amountInMajorCurrency", in.Amount, cust.Exp)
+		cust, amount, err := lockCustomer(tx, ScopeOf(p), in.CustomerID, in.Amount)
 		if err != nil {
 			return err
 		}
@@ -69,6 +62,20 @@ func (s *Service) CreateCustomerPayment(ctx context.Context, p auth.Principal, i
 		return nil, err
 	}
 	return e, nil
+}
+
+// lockCustomer locks a visible customer's row (serialising its postings) and converts amount
+// to the customer's minor units.
+func lockCustomer(tx store.Tx, scope store.Scope, id int64, amount money.Decimal) (*ep.Customer, int64, error) {
+	cust, err := tx.Customer(scope, id, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := minor("amountInMajorCurrency", amount, cust.Exp)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cust, v, nil
 }
 
 // allocate spreads amount of customer payment e over the (locked) open invoices oldest first,
@@ -165,11 +172,7 @@ type BalanceAdjustmentInput struct {
 // AdjustBalance posts one BALANCE_ADJUSTMENT entry (spec §4.20); positive = credit.
 func (s *Service) AdjustBalance(ctx context.Context, p auth.Principal, in BalanceAdjustmentInput) (e *ep.LedgerEntry, err error) {
 	err = s.tx(ctx, func(tx store.Tx) error {
-		cust, err := tx.Customer(ScopeOf(p), in.CustomerID, true)
-		if err != nil {
-			return err
-		}
-		amount, err := minor("amountInMajorCurrency", in.Amount, cust.Exp)
+		cust, amount, err := lockCustomer(tx, ScopeOf(p), in.CustomerID, in.Amount)
 		if err != nil {
 			return err
 		}

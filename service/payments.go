@@ -47,6 +47,15 @@ func (s *Service) paymentDate(field string, d *string) (string, error) {
 	return *d, nil
 }
 
+// methodAndDate checks a payment method is a way to pay and returns the payment date (default
+// today, never in the future).
+func (s *Service) methodAndDate(methodField, method string, date *string) (string, error) {
+	if err := notSiteState(methodField, method); err != nil {
+		return "", err
+	}
+	return s.paymentDate("paymentDate", date)
+}
+
 func notSiteState(field, method string) error {
 	if method == "CANCELLED_DD" || method == "CANCELLED_CARD" {
 		return ep.Invalid(field, method+" is a site state, not a way to pay")
@@ -93,10 +102,7 @@ type PaymentInput struct {
 // CreateInvoicePayment records a manual payment or correction, or an external status report
 // (spec §4.6, §4.9, §6.4). Requests that would start a provider collection answer 501.
 func (s *Service) CreateInvoicePayment(ctx context.Context, p auth.Principal, in PaymentInput) (pay *ep.InvoicePayment, err error) {
-	if err := notSiteState("paymentMethod", in.PaymentMethod); err != nil {
-		return nil, err
-	}
-	date, err := s.paymentDate("paymentDate", in.PaymentDate)
+	date, err := s.methodAndDate("paymentMethod", in.PaymentMethod, in.PaymentDate)
 	if err != nil {
 		return nil, err
 	}
