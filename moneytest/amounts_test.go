@@ -53,7 +53,7 @@ func common(cur currency) []amountCase {
 			reject("15e-1"), reject(`"15"`)}
 	case "BHD":
 		cs = []amountCase{reject("1.0001"), reject("0.0005"), accept("1.001", "1.001"), accept("1.010", "1.01"), accept("1.05e1", "10.5"),
-			accept("2.5e-2", "0.025"), reject("1.0001e1"), reject(`"1.001"`)}
+			accept("2.5e-2", "0.025"), reject("1.00001e1"), reject(`"1.001"`)}
 	}
 	return append(append(cs, zero...), huge...)
 }
@@ -147,6 +147,34 @@ func TestAmountEdgeCases(t *testing.T) {
 			// Every statement still adds up.
 			for _, cu := range []int64{cust, cust2, cust3, cust4} {
 				checkRunning(t, c.statement(t, cu), cur.exp)
+			}
+		}
+
+		// Precedence (§2.10): 400 for documented constraints (range, type) comes before 404 for a
+		// referenced resource, which comes before 400 for currency precision.
+		for _, x := range []struct {
+			path string
+			body map[string]any
+			want int
+		}{
+			{"/v1/invoice-payments", map[string]any{"generatedInvoiceId": 999999, "amountInMajorCurrency": json.RawMessage("10.123"), "description": "P", "paymentMethod": "CHEQUE"}, 404},
+			{"/v1/invoice-payments", map[string]any{"generatedInvoiceId": 999999, "amountInMajorCurrency": json.RawMessage("100000.01"), "description": "P", "paymentMethod": "CHEQUE"}, 400},
+			{"/v1/invoice-payments", map[string]any{"generatedInvoiceId": 999999, "amountInMajorCurrency": "10", "description": "P", "paymentMethod": "CHEQUE"}, 400},
+			{"/v1/adhoc-invoice-payments", map[string]any{"generatedAdhocInvoiceId": 999999, "amountInMajorCurrency": json.RawMessage("10.123"), "description": "P", "paymentMethod": "CHEQUE"}, 404},
+			{"/v1/adhoc-invoice-payments", map[string]any{"generatedAdhocInvoiceId": 999999, "amountInMajorCurrency": json.RawMessage("1e30"), "description": "P", "paymentMethod": "CHEQUE"}, 400},
+			{"/v1/customer-payments", map[string]any{"customerId": 999999, "amountInMajorCurrency": json.RawMessage("10.123"), "type": "BACS"}, 404},
+			{"/v1/customer-payments", map[string]any{"customerId": 999999, "amountInMajorCurrency": json.RawMessage("0"), "type": "BACS"}, 400},
+			{"/v1/customer-payments", map[string]any{"customerId": 999999, "amountInMajorCurrency": json.RawMessage("10000000"), "type": "BACS"}, 400},
+			{"/v1/customer-balance-adjustments", map[string]any{"customerId": 999999, "amountInMajorCurrency": json.RawMessage("10.123")}, 404},
+			{"/v1/customer-balance-adjustments", map[string]any{"customerId": 999999, "amountInMajorCurrency": json.RawMessage("-100000.01")}, 400},
+			{"/v1/refunds", map[string]any{"invoiceId": 999999, "amountInMajorCurrency": json.RawMessage("10.123"), "paymentMethod": "CHEQUE"}, 404},
+			{"/v1/refunds", map[string]any{"invoiceId": 999999, "amountInMajorCurrency": json.RawMessage("0"), "paymentMethod": "CHEQUE"}, 400},
+			{"/v1/refunds", map[string]any{"invoiceId": 999999, "amountInMajorCurrency": json.RawMessage("100000.01"), "paymentMethod": "CHEQUE"}, 400},
+		} {
+			cases++
+			r, err := c.send("POST", x.path, x.body, nil)
+			if err != nil || r.status != x.want {
+				t.Errorf("precedence (§2.10: constraints 400 → referenced 404 → precision 400): want %d; got %v %v", x.want, err, r)
 			}
 		}
 		t.Logf("amount edge cases: %d requests over 5 endpoints × GBP/JPY/BHD", cases)

@@ -23,13 +23,13 @@ import (
 	"github.com/elevatepay/elevatepay/internal/apitest"
 )
 
-// Default rapid settings of this package (used unless -rapid.checks / RAPID_CHECKS and
-// -rapid.shrinktime / RAPID_SHRINKTIME are given), chosen so that the whole package stays
+// Default rapid settings of this package (used unless -rapid.checks / RAPID_CHECKS,
+// -rapid.shrinktime / RAPID_SHRINKTIME or -rapid.nofailfile are given), chosen so that the whole package stays
 // within about a minute on two cores with -race. The count is deterministic: a passing run
 // executes exactly this many cases per engine.
 const (
-	defaultChecks     = 12
-	defaultChecksRace = 8
+	defaultChecks     = 100
+	defaultChecksRace = 35
 	defaultShrinkTime = "10s"
 )
 
@@ -46,6 +46,10 @@ func TestMain(m *testing.M) {
 	}
 	if !set["rapid.shrinktime"] && os.Getenv("RAPID_SHRINKTIME") == "" {
 		_ = flag.Set("rapid.shrinktime", defaultShrinkTime)
+	}
+	// A failure prints -rapid.seed=N, which reproduces it; do not write fail files into the tree.
+	if !set["rapid.nofailfile"] && os.Getenv("RAPID_NOFAILFILE") == "" {
+		_ = flag.Set("rapid.nofailfile", "true")
 	}
 	code := m.Run()
 	fmt.Printf("moneytest: %d HTTP requests sent, %d responses validated against api/openapi.yaml\n", requests.Load(), apitest.Validated.Load())

@@ -16,6 +16,14 @@ import (
 // goroutine order; a transport error is reported as an error, never with Fatal off the test goroutine.
 func fire(t *testing.T, n int, send func(i int) (*resp, error)) []*resp {
 	t.Helper()
+	// A burst makes the transport dial spare connections that never carry a request; the
+	// server's Shutdown (apitest cleanup) waits up to 5 s for such "new" connections. Closing the
+	// client's idle connections first (cleanups run last-in first-out) avoids that stall.
+	t.Cleanup(func() {
+		if tr, ok := http.DefaultTransport.(*http.Transport); ok {
+			tr.CloseIdleConnections()
+		}
+	})
 	out := make([]*resp, n)
 	errs := make([]error, n)
 	gate := make(chan struct{})
@@ -330,5 +338,217 @@ func TestConcurrentIdempotentPayment(t *testing.T) {
 		if err != nil || r.status != 409 {
 			t.Errorf("same key, different body: %v %v", err, r)
 		}
+	})
+}
+
+// TestConcurrentMixed races every kind of money movement for one customer at once: invoice
+// creation (which applies unallocated credit, §6.2 step 7), customer payments (some restricted
+// by billRunType), manual invoice and adhoc payments, negative corrections, manual refunds and
+// balance adjustments. Postings are serialised per customer (§6.1.2), so the ledger order must
+// be a valid serial order: replaying the statement through the independent model of
+// property_test.go must accept every posted operation at its position (payment ≤ available,
+// correction within the cover rule, refund ≤ refundable) and reproduce every invoice's
+// outstanding amount, status and payment rows, the balance, totals and refunds.
+func TestConcurrentMixed(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		c := newClient(e)
+		cust, site := c.customer(t, 1, nil, "")
+		invA := c.invoice(t, cust, site, "NORMAL", "50", "2024-01-01", "2024-01-10")
+		invB := c.invoice(t, cust, site, "ADHOC", "30", "2024-01-01", "2024-01-05")
+		invC := c.invoice(t, cust, site, "NORMAL", "20", "2024-01-02", "2024-01-20")
+		c.post(t, "/v1/invoice-payments", map[string]any{"generatedInvoiceId": invA, "amountInMajorCurrency": 20, "description": "Setup", "paymentMethod": "CHEQUE"}).want(t, 201)
+
+		type req struct {
+			kind, path string
+			body       map[string]any
+			ok         int
+			inv, minor int64 // for payments, corrections and refunds: the invoice and the amount
+		}
+		var reqs []req
+		for i := 0; i < 8; i++ {
+			kind := []string{"NORMAL", "ADHOC"}[i%2]
+			day := 1 + i%5
+			reqs = append(reqs, req{kind: "invoice", path: "/v1/invoices", ok: 201, body: map[string]any{"customerId": cust, "siteId": site, "billRunType": kind,
+				"invoiceNumber": fmt.Sprintf("MIX-%d", next()), "invoiceDate": fmt.Sprintf("2024-02-%02d", day), "dueDate": fmt.Sprintf("2024-02-%02d", day+i%3),
+				"totalInMajorCurrency": amount(int64(500+i*350), gbp)}})
+		}
+		for i := 0; i < 14; i++ {
+			b := map[string]any{"customerId": cust, "amountInMajorCurrency": amount(int64(300+(i*137)%2200), gbp), "type": []string{"BACS", "CHEQUE"}[i%2]}
+			switch i % 4 {
+			case 0:
+				b["billRunType"] = "NORMAL"
+			case 1:
+				b["billRunType"] = "ADHOC"
+			}
+			reqs = append(reqs, req{kind: "customer payment", path: "/v1/customer-payments", body: b, ok: 200})
+		}
+		for i := 0; i < 10; i++ {
+			minor := int64(400 + (i*91)%800)
+			a := amount(minor, gbp)
+			switch i % 3 {
+			case 0:
+				reqs = append(reqs, req{"invoice payment", "/v1/invoice-payments", map[string]any{"generatedInvoiceId": invA, "amountInMajorCurrency": a, "description": "Mix", "paymentMethod": "BACS"}, 201, invA, minor})
+			case 1:
+				reqs = append(reqs, req{"invoice payment", "/v1/adhoc-invoice-payments", map[string]any{"generatedAdhocInvoiceId": invB, "amountInMajorCurrency": a, "description": "Mix", "paymentMethod": "PAYPAL"}, 201, invB, minor})
+			default:
+				reqs = append(reqs, req{"invoice payment", "/v1/invoice-payments", map[string]any{"generatedInvoiceId": invC, "amountInMajorCurrency": a, "description": "Mix", "paymentMethod": "OTHER"}, 201, invC, minor})
+			}
+		}
+		for i := 0; i < 6; i++ {
+			reqs = append(reqs, req{"correction", "/v1/invoice-payments", map[string]any{"generatedInvoiceId": invA, "amountInMajorCurrency": -3, "description": "Correction", "paymentMethod": "CHEQUE"}, 201, invA, 300})
+		}
+		for i := 0; i < 12; i++ {
+			b, inv := map[string]any{"invoiceId": invA, "paymentMethod": "CHEQUE", "amountInMajorCurrency": 2.5}, invA
+			if i%3 == 2 {
+				b, inv = map[string]any{"invoiceId": invB, "billRunType": "ADHOC", "paymentMethod": "BACS", "amountInMajorCurrency": 2.5}, invB
+			}
+			reqs = append(reqs, req{"refund", "/v1/refunds", b, 201, inv, 250})
+		}
+		for i := 0; i < 6; i++ {
+			a := int64(100 + i*50)
+			if i%2 == 1 {
+				a = -a
+			}
+			reqs = append(reqs, req{kind: "adjustment", path: "/v1/customer-balance-adjustments", body: map[string]any{"customerId": cust, "amountInMajorCurrency": amount(a, gbp)}, ok: 200})
+		}
+
+		rs := fire(t, len(reqs), func(i int) (*resp, error) { return c.send(http.MethodPost, reqs[i].path, reqs[i].body, nil) })
+		accepted := map[string]int{}
+		rejected := map[string]int{}
+		messages := map[string]bool{}
+		for i, r := range rs {
+			switch {
+			case r.status == reqs[i].ok:
+				accepted[reqs[i].kind]++
+			case r.status == 400 && (reqs[i].kind == "invoice payment" || reqs[i].kind == "correction" || reqs[i].kind == "refund"):
+				rejected[reqs[i].kind]++
+				messages[str(r.obj(t), "message")] = true
+			default:
+				t.Errorf("%s: status %d, want %d or a business-rule 400 (never 5xx): %s", reqs[i].kind, r.status, reqs[i].ok, r)
+			}
+		}
+		if t.Failed() {
+			return
+		}
+
+		// Replay the statement, in ledger order, through the model.
+		meta := map[int64]*mInv{}
+		for _, o := range c.get(t, fmt.Sprintf("/v1/invoices?customerId=%d&page=1&pageSize=100", cust)).want(t, 200).arr(t) {
+			tot, _ := parseMinor(num(o, "totalInMajorCurrency"), gbp)
+			meta[id(t, o, "id")] = &mInv{id: id(t, o, "id"), adhoc: str(o, "billRunType") == "ADHOC", total: tot,
+				invDate: str(o, "invoiceDate"), dueDate: str(o, "dueDate")}
+		}
+		m := &model{cust: cust, site: site}
+		// The smallest available / cover / refundable amount each invoice had at any ledger
+		// position: a rejected request must have been rejectable at some position.
+		minAvail, minCover := map[int64]int64{}, map[int64]int64{}
+		observe := func() {
+			for _, i := range m.invs {
+				if v, ok := minAvail[i.id]; !ok || i.outstanding() < v {
+					minAvail[i.id] = i.outstanding()
+				}
+				if v, ok := minCover[i.id]; !ok || i.net-i.refunded < v {
+					minCover[i.id] = i.net - i.refunded
+				}
+			}
+		}
+		posted := map[string]int{}
+		const setup = 4 // three invoices and one payment posted before the race
+		st := c.statement(t, cust)
+		for k, en := range st {
+			a, err := parseMinor(num(en, "amountInMajorCurrency"), gbp)
+			if err != nil {
+				t.Fatalf("entry %v: %v", en, err)
+			}
+			typ := str(en, "type")
+			if typ == "null" {
+				typ = ""
+			}
+			brt := str(en, "billRunType")
+			if brt == "null" {
+				brt = ""
+			}
+			invID := id(t, en, "invoiceId")
+			me := mEntry{id: id(t, en, "id"), amount: a, txn: str(en, "txnType"), cpType: str(en, "customerPaymentType"), invoice: invID, method: typ, brt: brt}
+			inv := meta[invID]
+			if invID != 0 && inv == nil {
+				t.Fatalf("entry %d names unknown invoice %d", me.id, invID)
+			}
+			pos := fmt.Sprintf("ledger position %d (entry %d, %s %s)", k, me.id, me.txn, fmtMinor(a, gbp))
+			switch {
+			case me.txn == "INVOICE_CREATED" || me.txn == "ADHOC_INVOICE_CREATED":
+				before := m.balance()
+				m.post(me)
+				m.invs = append(m.invs, inv)
+				m.creditNewInvoice(inv, before)
+				if k >= setup {
+					posted["invoice"]++
+				}
+			case me.txn == "PAYMENT" && me.cpType == "CUSTOMER":
+				ei := m.post(me)
+				cp := &mCP{entry: ei, unalloc: a}
+				m.cps = append(m.cps, cp)
+				m.allocate(cp, brt, typ)
+				posted["customer payment"]++
+			case me.txn == "PAYMENT":
+				if inv == nil || a > inv.outstanding() {
+					t.Fatalf("%s: accepted payment exceeds the available amount at that point (§4.6, §6.3.1)", pos)
+				}
+				ei := m.post(me)
+				inv.net += a
+				inv.rows = append(inv.rows, mRow{amount: a, cpType: me.cpType, entry: ei, method: typ})
+				if k >= setup {
+					posted["invoice payment"]++
+				}
+			case me.txn == "PAYMENT_REVERSED":
+				if inv == nil || inv.net+a < inv.refunded {
+					t.Fatalf("%s: accepted correction breaks the invoice cover rule at that point (§6.1.2, OP-16)", pos)
+				}
+				ei := m.post(me)
+				inv.net += a
+				inv.rows = append(inv.rows, mRow{amount: a, cpType: me.cpType, entry: ei, method: typ})
+				posted["correction"]++
+			case me.txn == "REFUND":
+				if inv == nil || -a > inv.net-inv.refunded {
+					t.Fatalf("%s: accepted refund exceeds the refundable amount at that point (§6.6 cap)", pos)
+				}
+				m.post(me)
+				inv.refunded -= a
+				inv.refunds++
+				m.refunds = append(m.refunds, mRefund{invoice: invID, amount: -a, method: typ, brt: inv.kind()})
+				posted["refund"]++
+			case me.txn == "BALANCE_ADJUSTMENT":
+				m.post(me)
+				posted["adjustment"]++
+			default:
+				t.Fatalf("%s: unexpected entry %v", pos, en)
+			}
+			if k >= setup-1 {
+				observe()
+			}
+		}
+		for i, r := range rs {
+			if r.status != 400 {
+				continue
+			}
+			if q := reqs[i]; q.minor <= minCover[q.inv] && (q.kind != "invoice payment" || q.minor <= minAvail[q.inv]) {
+				t.Errorf("%s of %s on invoice %d was rejected, but at every ledger position it was allowed (available ≥ %s, net collected − refunds ≥ %s): %s",
+					q.kind, fmtMinor(q.minor, gbp), q.inv, fmtMinor(minAvail[q.inv], gbp), fmtMinor(minCover[q.inv], gbp), r)
+			}
+		}
+		if fmt.Sprint(posted) != fmt.Sprint(accepted) {
+			t.Errorf("ledger entries per kind %v, successful responses per kind %v: every success posts exactly one entry, a 400 none", posted, accepted)
+		}
+		if len(m.invs) != len(meta) {
+			t.Errorf("%d invoices on the ledger, %d exist", len(m.invs), len(meta))
+		}
+		m.verify(t, c)    // statement, balance and totals, every invoice's outstanding and status
+		m.verifyEnd(t, c) // each invoice by id, its payment rows (allocations, credit pieces), refunds
+		var msgs []string
+		for k := range messages {
+			msgs = append(msgs, k)
+		}
+		sort.Strings(msgs)
+		t.Logf("mixed race: %d concurrent requests; accepted %v, rejected %v (%q); ledger replayed as a serial order", len(reqs), accepted, rejected, msgs)
 	})
 }

@@ -77,13 +77,18 @@ func New(t testing.TB, engine string) *Env {
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	e.URL, e.Server = "http://"+ln.Addr().String(), srv
+	e.Client = &http.Client{Transport: &validating{t: t, next: transport}, Timeout: 60 * time.Second}
 	t.Cleanup(func() {
+		// Close the client's spare connections first: the server would otherwise wait for
+		// connections that never sent a request until it counts them idle (5 s).
+		transport.CloseIdleConnections()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(ctx)
 	})
-	e.URL, e.Server = "http://"+ln.Addr().String(), srv
-	e.Client = &http.Client{Transport: &validating{t: t, next: http.DefaultTransport}, Timeout: 60 * time.Second}
 	return e
 }
 
