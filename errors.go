@@ -49,6 +49,11 @@ func Invalid(field, message string) *Error {
 	return &Error{Code: EINVALID, Message: field + " " + message, Fields: []FieldError{{Field: field, Message: message}}}
 }
 
+// Rule returns a business-rule violation (400) whose message is a whole sentence about field.
+func Rule(field, message string) *Error {
+	return &Error{Code: EINVALID, Message: message, Fields: []FieldError{{Field: field, Message: message}}}
+}
+
 // NotFound returns a not-found error for a kind of resource.
 func NotFound(kind string) *Error {
 	return &Error{Code: ENOTFOUND, Message: kind + " not found"}

@@ -239,7 +239,7 @@ func (s *Service) CreateRefund(ctx context.Context, p auth.Principal, in RefundI
 			return err
 		}
 		if inv.BillRunType != brt {
-			return ep.Invalid("billRunType", fmt.Sprintf("invoice %d is a %s invoice, not %s", inv.ID, inv.BillRunType, brt))
+			return ep.Rule("billRunType", fmt.Sprintf("invoice %d is a %s invoice, not %s", inv.ID, inv.BillRunType, brt))
 		}
 		var amount int64
 		if in.Amount != nil {
@@ -255,7 +255,7 @@ func (s *Service) CreateRefund(ctx context.Context, p auth.Principal, in RefundI
 				return err
 			}
 			if last == nil {
-				return ep.Invalid("paymentMethod", fmt.Sprintf("invoice %d has no successful payment to take the refund method from", inv.ID))
+				return ep.Rule("paymentMethod", fmt.Sprintf("invoice %d has no successful payment to take the refund method from", inv.ID))
 			}
 			method = last.PaymentMethod
 		} else {
@@ -273,12 +273,12 @@ func (s *Service) CreateRefund(ctx context.Context, p auth.Principal, in RefundI
 		refundable := figures(inv).Refundable()
 		if in.Amount == nil {
 			if refundable <= 0 {
-				return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("invoice %d has nothing left to refund", inv.ID))
+				return ep.Rule("amountInMajorCurrency", fmt.Sprintf("invoice %d has nothing left to refund", inv.ID))
 			}
 			amount = refundable
 		}
 		if amount > refundable {
-			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("refund of %s exceeds the refundable amount (%s) of invoice %d",
+			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("refund of %s exceeds the refundable amount (%s) of invoice %d",
 				formatMinor(amount, inv.Exp), formatMinor(max(refundable, 0), inv.Exp), inv.ID))
 		}
 		e := invoiceEntry(inv, -amount, "REFUND")

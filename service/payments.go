@@ -179,13 +179,13 @@ func (s *Service) manualPayment(tx store.Tx, inv *ep.Invoice, pay *ep.InvoicePay
 	txn := "PAYMENT"
 	if pay.Amount > 0 {
 		if pay.Amount > f.Available() {
-			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
+			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
 				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
 		}
 	} else {
 		txn = "PAYMENT_REVERSED"
 		if inv.Collected+pay.Amount < inv.RefundsPending+inv.RefundsSettled {
-			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("a correction of %s would leave less collected on invoice %d than its refunds (%s collected, %s refunded or pending)",
+			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("a correction of %s would leave less collected on invoice %d than its refunds (%s collected, %s refunded or pending)",
 				formatMinor(pay.Amount, inv.Exp), inv.ID, formatMinor(inv.Collected, inv.Exp), formatMinor(inv.RefundsPending+inv.RefundsSettled, inv.Exp)))
 		}
 	}
@@ -239,20 +239,20 @@ func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Custo
 		switch len(matches) {
 		case 0:
 			if inactive {
-				return nil, ep.Invalid("paymentMethod", "payment provider is inactive")
+				return nil, ep.Rule("paymentMethod", "payment provider is inactive")
 			}
-			return nil, ep.Invalid("paymentMethod", "no payment provider for method "+method)
+			return nil, ep.Rule("paymentMethod", "no payment provider for method "+method)
 		case 1:
 			prov = &matches[0]
 		default:
-			return nil, ep.Invalid("paymentMethod", "several payment providers for method "+method+"; set the site's paymentProviderId")
+			return nil, ep.Rule("paymentMethod", "several payment providers for method "+method+"; set the site's paymentProviderId")
 		}
 	}
 	if prov.Status != "ACTIVE" {
-		return nil, ep.Invalid("paymentMethod", "payment provider is inactive")
+		return nil, ep.Rule("paymentMethod", "payment provider is inactive")
 	}
 	if !servesOwner(prov, cust.ContractOwnerID) {
-		return nil, ep.Invalid("paymentMethod", "payment provider does not serve the customer's contract owner")
+		return nil, ep.Rule("paymentMethod", "payment provider does not serve the customer's contract owner")
 	}
 	return prov, nil
 }
@@ -271,7 +271,7 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 		return err
 	}
 	if !prov.AcceptExternalPayments {
-		return ep.Invalid("thirdPartyPaymentStatus", fmt.Sprintf("payment provider %d does not accept external payments", prov.ID))
+		return ep.Rule("thirdPartyPaymentStatus", fmt.Sprintf("payment provider %d does not accept external payments", prov.ID))
 	}
 	meta, _ := json.Marshal(map[string]any{"provider": prov.Type, "paymentProviderId": prov.ID, "externalReport": true})
 	m := string(meta)
@@ -281,7 +281,7 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 	switch {
 	case class == ledger.Collected:
 		if pay.Amount > f.Available() {
-			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
+			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
 				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
 		}
 		entry = invoiceEntry(inv, pay.Amount, "PAYMENT")
@@ -289,14 +289,14 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 		inv.Collected += pay.Amount
 	case ledger.IsReversal(status):
 		if pay.Amount > f.Refundable() {
-			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("a reversal of %s exceeds what is collected and not refunded on invoice %d (%s)",
+			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("a reversal of %s exceeds what is collected and not refunded on invoice %d (%s)",
 				formatMinor(pay.Amount, inv.Exp), inv.ID, formatMinor(f.Refundable(), inv.Exp)))
 		}
 		entry = invoiceEntry(inv, -pay.Amount, "PAYMENT_REVERSED")
 		inv.Collected -= pay.Amount
 	case class == ledger.InFlight:
 		if pay.Amount > f.Available() {
-			return ep.Invalid("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
+			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
 				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
 		}
 		inv.InFlight += pay.Amount
