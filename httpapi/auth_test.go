@@ -127,6 +127,26 @@ func TestAuthMatrix(t *testing.T) {
 			}
 			checkError(t, op.id+" / missing scope", e.Do(r), 403, path)
 
+			// A token without contract owners: empty lists, 404 for single resources, 403 on writes.
+			nobody := e.Token(auth.Principal{Subject: "nobody", Scopes: all})
+			if !notBuilt[op.id] {
+				r := apitest.Request{Method: op.method, Path: path, Token: nobody}
+				switch {
+				case op.method != http.MethodGet:
+					r.Body = "{}"
+					checkError(t, op.id+" / no contract owners", e.Do(r), 403, path)
+				case strings.Contains(op.path, "{"):
+					checkError(t, op.id+" / no contract owners", e.Do(r), 404, path)
+				case op.id == "getCustomerPayments" || op.id == "getCustomerBalance":
+					r.Path += "?customer_id=" + fmt.Sprint(w.theirs.customer) + map[bool]string{true: "&page=1&pageSize=5"}[op.id == "getCustomerPayments"]
+					checkError(t, op.id+" / no contract owners", e.Do(r), 404, path)
+				case op.id != "getCurrencies" && op.id != "getInstantBankPaymentForMandate":
+					r.Path += "?page=1&pageSize=5"
+					if resp := e.Do(r); resp.Status != 200 || string(resp.Body) != "[]" {
+						t.Errorf("%s / no contract owners: %d %s", op.id, resp.Status, resp.Body)
+					}
+				}
+			}
 			// Another tenant's resources.
 			if notBuilt[op.id] {
 				r.Token = mine

@@ -50,6 +50,11 @@ func (s *Server) operation(op *operation, h handler) http.Handler {
 				s.writeError(w, r, ep.Errorf(ep.EFORBIDDEN, "the token lacks the %s scope", op.Scope))
 				return
 			}
+			// A token without contract owners sees empty lists and may not write (spec §6.15).
+			if r.Method != http.MethodGet && !p.Admin && len(p.ContractOwnerIDs) == 0 {
+				s.writeError(w, r, ep.Errorf(ep.EFORBIDDEN, "the token has no contract owners"))
+				return
+			}
 			c.p = p
 		}
 		if h == nil {
