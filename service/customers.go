@@ -152,7 +152,7 @@ func (s *Service) CustomerPayment(ctx context.Context, p auth.Principal, id int6
 // Statement lists a visible customer's entries (GET /customer-payments, §6.1.3); l carries the
 // customer_id condition.
 func (s *Service) Statement(ctx context.Context, p auth.Principal, customerID int64, l query.List) (out []ep.LedgerEntry, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
+	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		if _, err := tx.Customer(ScopeOf(p), customerID, false); err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ type Balance struct {
 
 // CustomerBalance returns the balance figures of a visible customer.
 func (s *Service) CustomerBalance(ctx context.Context, p auth.Principal, customerID int64) (b *Balance, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
+	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		cust, err := tx.Customer(ScopeOf(p), customerID, false)
 		if err != nil {
 			return err

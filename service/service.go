@@ -41,18 +41,18 @@ func (s *Service) tx(ctx context.Context, fn func(store.Tx) error) error {
 	return s.Store.Tx(ctx, fn)
 }
 
-// read runs one read in its own transaction.
+// read runs one read in its own read-only transaction.
 func read[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (out T, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
+	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		out, err = fn(tx)
 		return err
 	})
 	return out, err
 }
 
-// readList runs one list read in its own transaction.
+// readList runs one list read in its own read-only transaction.
 func readList[T any](ctx context.Context, s *Service, fn func(store.Tx) ([]T, int64, error)) (out []T, total int64, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
+	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		out, total, err = fn(tx)
 		return err
 	})

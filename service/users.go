@@ -88,7 +88,7 @@ func (s *Service) AddUser(ctx context.Context, u *ep.User, password string) erro
 
 // ListUsers lists every account.
 func (s *Service) ListUsers(ctx context.Context) (out []ep.User, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
+	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		out, err = tx.ListUsers()
 		return err
 	})
@@ -109,7 +109,7 @@ func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 // Subjects without an account (service tokens minted by `elevatepay token`, external identity
 // providers) are not disabled.
 func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled bool, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
+	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		u, err := tx.UserByName(subject)
 		if ep.ErrorCode(err) == ep.ENOTFOUND {
 			return nil

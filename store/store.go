@@ -37,6 +37,9 @@ type Store interface {
 	// fn may be run again when the database reports a serialisation failure, so it must not
 	// have effects outside the transaction.
 	Tx(ctx context.Context, fn func(Tx) error) error
+	// Read runs fn inside one read-only transaction (a consistent snapshot that takes no write
+	// lock); a write inside it fails.
+	Read(ctx context.Context, fn func(Tx) error) error
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// MigrationsCurrent reports whether every embedded migration has been applied.

@@ -69,5 +69,18 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	// Reads go through query-only connections in deferred transactions: in WAL mode they read a
+	// snapshot without queueing behind the writer, and cannot write by mistake.
+	rq := url.Values{}
+	rq.Add("_pragma", "busy_timeout(10000)")
+	rq.Add("_pragma", "foreign_keys(1)")
+	rq.Add("_pragma", "query_only(1)")
+	rdb, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	rdb.SetMaxOpenConns(8)
+	s.UseReadPool(rdb)
 	return s, nil
 }

@@ -33,9 +33,14 @@ type Dialect struct {
 // DB is a store.Store on a database/sql connection pool.
 type DB struct {
 	db         *sql.DB
+	rdb        *sql.DB // pool for read-only transactions; db when nil
 	d          Dialect
 	migrations fs.FS
 }
+
+// UseReadPool makes Read use pool (for example SQLite connections opened query-only, whose
+// transactions never take the write lock). Close closes it too.
+func (s *DB) UseReadPool(pool *sql.DB) { s.rdb = pool }
 
 // New wraps db. migrations holds the engine's goose migrations at its root.
 func New(db *sql.DB, d Dialect, migrations fs.FS) *DB {
@@ -80,8 +85,13 @@ func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Engine names the engine.
 func (s *DB) Engine() string { return s.d.Name }
 
-// Close closes the pool.
-func (s *DB) Close() error { return s.db.Close() }
+// Close closes the pools.
+func (s *DB) Close() error {
+	if s.rdb != nil {
+		s.rdb.Close()
+	}
+	return s.db.Close()
+}
 
 // Stats returns pool figures.
 func (s *DB) Stats() store.PoolStats {
@@ -93,9 +103,19 @@ const maxAttempts = 5
 
 // Tx runs fn in a transaction, retrying on serialisation failures and lock time-outs.
 func (s *DB) Tx(ctx context.Context, fn func(store.Tx) error) error {
+	return s.retry(ctx, nil, fn)
+}
+
+// Read runs fn in a read-only transaction: a snapshot that takes no write lock (on SQLite a
+// deferred transaction, so reads do not queue behind writers).
+func (s *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
+	return s.retry(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.tx(ctx, fn)
+		err = s.tx(ctx, opts, fn)
 		if err == nil || !s.d.IsRetryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -104,8 +124,12 @@ func (s *DB) Tx(ctx context.Context, fn func(store.Tx) error) error {
 	return err
 }
 
-func (s *DB) tx(ctx context.Context, fn func(store.Tx) error) (err error) {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
+	pool := s.db
+	if opts != nil && opts.ReadOnly && s.rdb != nil {
+		pool = s.rdb
+	}
+	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

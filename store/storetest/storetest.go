@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentPostings", testConcurrentPostings},
 		{"Idempotency", testIdempotency},
 		{"RollbackLeavesNothing", testRollback},
+		{"ReadOnlyTransactions", testReadOnly},
 	}
 	for _, tc := range append(tests, moneyTests...) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -621,4 +622,45 @@ func testRollback(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
+}
+
+// testReadOnly: Read sees committed data and refuses writes; concurrent reads and writes both finish.
+func testReadOnly(t *testing.T, s store.Store) {
+	var c *ep.Customer
+	tx(t, s, func(tx store.Tx) error { c, _ = seed(t, tx, 7, "Acme"); return nil })
+	err := s.Read(ctx(), func(tx store.Tx) error {
+		got, err := tx.Customer(store.AllOwners, c.ID, false)
+		if err != nil || got.CustomerName != "Acme" {
+			t.Fatalf("read: %+v %v", got, err)
+		}
+		return tx.CreateCustomer(&ep.Customer{ContractOwnerID: 7, CustomerName: "Nope", CurrencyID: 1, Exp: 2})
+	})
+	if err == nil {
+		t.Fatal("a write inside a read-only transaction succeeded")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := 0; i < 20; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errs <- s.Read(ctx(), func(tx store.Tx) error { _, err := tx.Entries(store.AllOwners, c.ID); return err })
+		}()
+		go func(i int) {
+			defer wg.Done()
+			errs <- s.Tx(ctx(), func(tx store.Tx) error {
+				if _, err := tx.Customer(store.AllOwners, c.ID, true); err != nil {
+					return err
+				}
+				return tx.PostEntry(entry(c, int64(i+1), "PAYMENT"))
+			})
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent read/write: %v", err)
+		}
+	}
 }
