@@ -109,8 +109,21 @@ func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principa
 			return err
 		}
 		for _, inv := range c.invoices {
-			if _, err := svc.CreateInvoice(ctx, admin, service.InvoiceInput{CustomerID: cust.ID, SiteID: site.ID, BillRunType: inv.kind,
-				InvoiceNumber: inv.number, InvoiceDate: inv.date, DueDate: inv.due, Total: money.MustParse(inv.total)}); err != nil {
+			created, err := svc.CreateInvoice(ctx, admin, service.InvoiceInput{CustomerID: cust.ID, SiteID: site.ID, BillRunType: inv.kind,
+				InvoiceNumber: inv.number, InvoiceDate: inv.date, DueDate: inv.due, Total: money.MustParse(inv.total)})
+			if err != nil {
+				return err
+			}
+			if inv.number == "INV-000101" { // paid by cheque
+				if _, err := svc.CreateInvoicePayment(ctx, admin, service.PaymentInput{InvoiceID: created.ID, BillRunType: "NORMAL",
+					Amount: money.MustParse("80"), Description: "Cheque 000123", PaymentMethod: "CHEQUE", PaymentDate: str("2024-01-20")}); err != nil {
+					return err
+				}
+			}
+		}
+		if c.in.CustomerName == "Acme Ltd" { // a bank transfer spread over the oldest open invoices
+			if _, err := svc.CreateCustomerPayment(ctx, admin, service.CustomerPaymentInput{CustomerID: cust.ID, Amount: money.MustParse("50"),
+				Description: str("Payment received"), Reference: str("BANK-REF-7781"), Type: "BACS", PaymentDate: str("2024-02-05")}); err != nil {
 				return err
 			}
 		}
