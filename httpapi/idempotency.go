@@ -16,6 +16,11 @@ import (
 // IdempotencyRetention is how long a key and its response are kept (spec §2.14).
 const IdempotencyRetention = 24 * time.Hour
 
+// IdempotencyStale is how long a key may stay in progress without its request having executed
+// before a retry may take it over: longer than any request can run (the server's write timeout
+// is 60 s), so the first request is certainly gone.
+const IdempotencyStale = 2 * time.Minute
+
 // replayHeaders are the response headers stored and replayed with the body.
 var replayHeaders = []string{"Content-Type", "Location"}
 
@@ -31,9 +36,9 @@ func validIdempotencyKey(k string) bool {
 	return true
 }
 
-// fingerprint hashes method, path and the canonical form of the body (keys sorted, numbers
+// Fingerprint hashes method, path and the canonical form of the body (keys sorted, numbers
 // normalised) so the same request written differently matches (OP-36).
-func fingerprint(method, path string, body []byte) string {
+func Fingerprint(method, path string, body []byte) string {
 	h := sha256.New()
 	h.Write([]byte(method + " " + path + "\n"))
 	if v, err := parseJSON(body); err == nil {
@@ -95,7 +100,7 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 		return
 	}
 	now := s.now().UTC()
-	rec := &store.IdempotencyRecord{Subject: c.p.Subject, Key: key, Fingerprint: fingerprint(r.Method, r.URL.Path, c.body), CreatedAt: now.Unix()}
+	rec := &store.IdempotencyRecord{Subject: c.p.Subject, Key: key, Fingerprint: Fingerprint(r.Method, r.URL.Path, c.body), CreatedAt: now.Unix()}
 	var existing *store.IdempotencyRecord
 	err := s.store.Tx(r.Context(), func(tx store.Tx) error {
 		var err error
@@ -116,10 +121,29 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 		s.writeError(w, r, err)
 		return
 	}
+	if existing != nil && !existing.Completed && !existing.Executed && existing.Fingerprint == rec.Fingerprint &&
+		existing.CreatedAt < now.Add(-IdempotencyStale).Unix() {
+		// The request that took the key died before its transaction committed: run it now.
+		var won bool
+		err := s.store.Tx(r.Context(), func(tx store.Tx) error {
+			var err error
+			won, err = tx.IdempotencyTakeOver(rec, existing.CreatedAt)
+			return err
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if won {
+			existing = nil
+		}
+	}
 	if existing != nil {
 		switch {
 		case existing.Fingerprint != rec.Fingerprint:
 			s.writeError(w, r, ep.Errorf(ep.ECONFLICT, "Idempotency-Key was already used with a different request"))
+		case !existing.Completed && existing.Executed:
+			s.writeError(w, r, ep.Errorf(ep.ECONFLICT, "the request with this Idempotency-Key was executed but its response was not recorded; look the result up instead of retrying"))
 		case !existing.Completed:
 			s.writeError(w, r, ep.Errorf(ep.ECONFLICT, "request with this Idempotency-Key is in progress"))
 		default:
@@ -145,6 +169,8 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 			panic(p)
 		}
 	}()
+	// The request's write transaction marks the key executed atomically with its effects.
+	c.r = r.WithContext(store.WithIdempotencyMark(r.Context(), store.IdempotencyMark{Subject: rec.Subject, Key: rec.Key}))
 	run(buf)
 	status := buf.status
 	if status == 0 {

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/internal/apitest"
+	"github.com/elevatepay/elevatepay/store"
 )
 
 func TestIdempotencyKeys(t *testing.T) {
@@ -108,6 +111,74 @@ func TestIdempotencyConcurrent(t *testing.T) {
 		}
 		if c := e.Get(tok, "/v1/customers?page=1&pageSize=1").Header.Get("X-Total-Count"); c != "1" {
 			t.Errorf("%s customers exist, want 1", c)
+		}
+	})
+}
+
+// TestIdempotencyAfterCrash covers keys left "in progress" by a request that died: the key is
+// marked executed inside the request's own write transaction, so a retry knows whether it ran.
+func TestIdempotencyAfterCrash(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		p := e.PrincipalFor("crash-user", 7)
+		tok := e.Token(p)
+		body := `{"contractOwnerId":7,"customerName":"Crash Ltd","currencyId":1}`
+		fp := httpapi.Fingerprint("POST", "/v1/customers", []byte(body))
+		old := time.Now().Add(-5 * time.Minute).Unix()
+		leave := func(key string, createdAt int64, executed bool) {
+			t.Helper()
+			rec := &store.IdempotencyRecord{Subject: p.Subject, Key: key, Fingerprint: fp, CreatedAt: createdAt}
+			if err := e.Store.Tx(ctx, func(tx store.Tx) error { _, err := tx.IdempotencyBegin(rec); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if executed { // what a request's committed write transaction records
+				if err := e.Store.Tx(store.WithIdempotencyMark(ctx, store.IdempotencyMark{Subject: p.Subject, Key: key}), func(store.Tx) error { return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		post := func(key string) *apitest.Response {
+			return e.Do(apitest.Request{Method: "POST", Path: "/v1/customers", Token: tok, Body: body, Header: map[string]string{"Idempotency-Key": key}})
+		}
+		count := func() string { return e.Get(tok, "/v1/customers?page=1&pageSize=1").Header.Get("X-Total-Count") }
+
+		leave("died-before-commit", old, false)
+		first := post("died-before-commit").Want(t, 201)
+		if again := post("died-before-commit").Want(t, 201); again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+			t.Errorf("after take-over the response is kept: %s", again.Body)
+		}
+		leave("still-running", time.Now().Unix(), false)
+		if r := post("still-running").Want(t, 409); !strings.Contains(string(r.Body), "in progress") {
+			t.Errorf("recent key: %s", r.Body)
+		}
+		leave("died-after-commit", old, true)
+		if r := post("died-after-commit").Want(t, 409); !strings.Contains(string(r.Body), "was executed") {
+			t.Errorf("executed key: %s", r.Body)
+		}
+		if count() != "1" {
+			t.Errorf("%s customers, want 1: only the take-over executed", count())
+		}
+		// A normal keyed request marks its key executed in its own transaction.
+		post("normal").Want(t, 201)
+		var rec *store.IdempotencyRecord
+		if err := e.Store.Tx(ctx, func(tx store.Tx) error {
+			var err error
+			rec, err = tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: p.Subject, Key: "normal", Fingerprint: "x", CreatedAt: 1})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if rec == nil || !rec.Executed || !rec.Completed {
+			t.Errorf("record of a normal request: %+v", rec)
+		}
+		// A request that fails validation never executes: its 400 is stored, not marked executed.
+		e.Do(apitest.Request{Method: "POST", Path: "/v1/customers", Token: tok, Body: `{"contractOwnerId":7}`, Header: map[string]string{"Idempotency-Key": "bad"}}).Want(t, 400)
+		_ = e.Store.Tx(ctx, func(tx store.Tx) error {
+			rec, _ = tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: p.Subject, Key: "bad", Fingerprint: "x", CreatedAt: 1})
+			return nil
+		})
+		if rec == nil || rec.Executed || rec.Status != 400 {
+			t.Errorf("record of a rejected request: %+v", rec)
 		}
 	})
 }

@@ -127,6 +127,10 @@ type Tx interface {
 	IdempotencyBegin(k *IdempotencyRecord) (existing *IdempotencyRecord, err error)
 	IdempotencyComplete(k *IdempotencyRecord) error
 	IdempotencyRelease(subject, key string) error
+	// IdempotencyTakeOver restarts a key left in progress and never executed (its request died
+	// before its transaction committed) if it is still as the caller saw it: created at
+	// createdAt. It reports whether this caller won the key.
+	IdempotencyTakeOver(k *IdempotencyRecord, createdAt int64) (bool, error)
 	IdempotencyPurge(before int64) (int64, error)
 }
 
@@ -137,7 +141,27 @@ type IdempotencyRecord struct {
 	Fingerprint string // hash of method, path and canonical body
 	CreatedAt   int64  // unix seconds
 	Completed   bool
+	Executed    bool // the request's write transaction committed
 	Status      int
 	Header      string // JSON object of replayed response headers
 	Body        []byte
+}
+
+type idempotencyKey struct{}
+
+// IdempotencyMark is carried in the context of a request holding an Idempotency-Key: the
+// store marks the key executed inside the request's write transaction, atomically with it.
+type IdempotencyMark struct {
+	Subject, Key string
+}
+
+// WithIdempotencyMark returns ctx carrying m.
+func WithIdempotencyMark(ctx context.Context, m IdempotencyMark) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, m)
+}
+
+// IdempotencyMarkOf returns the mark carried by ctx, if any.
+func IdempotencyMarkOf(ctx context.Context) (IdempotencyMark, bool) {
+	m, ok := ctx.Value(idempotencyKey{}).(IdempotencyMark)
+	return m, ok
 }

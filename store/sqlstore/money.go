@@ -310,8 +310,8 @@ func (t *tx) IdempotencyBegin(k *store.IdempotencyRecord) (*store.IdempotencyRec
 		return nil, nil
 	}
 	var r store.IdempotencyRecord
-	err = t.queryRow("SELECT subject, key, fingerprint, created_at, completed, status, header, body FROM idempotency_keys WHERE subject = ? AND key = ?", k.Subject, k.Key).
-		Scan(&r.Subject, &r.Key, &r.Fingerprint, &r.CreatedAt, &r.Completed, &r.Status, &r.Header, &r.Body)
+	err = t.queryRow("SELECT subject, key, fingerprint, created_at, completed, executed, status, header, body FROM idempotency_keys WHERE subject = ? AND key = ?", k.Subject, k.Key).
+		Scan(&r.Subject, &r.Key, &r.Fingerprint, &r.CreatedAt, &r.Completed, &r.Executed, &r.Status, &r.Header, &r.Body)
 	if err != nil {
 		return nil, fmt.Errorf("idempotency key: %w", err)
 	}
@@ -322,6 +322,25 @@ func (t *tx) IdempotencyComplete(k *store.IdempotencyRecord) error {
 	_, err := t.exec("UPDATE idempotency_keys SET completed = ?, status = ?, header = ?, body = ? WHERE subject = ? AND key = ?",
 		true, k.Status, k.Header, k.Body, k.Subject, k.Key)
 	if err != nil {
+		return fmt.Errorf("idempotency key: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) IdempotencyTakeOver(k *store.IdempotencyRecord, createdAt int64) (bool, error) {
+	res, err := t.exec(`UPDATE idempotency_keys SET created_at = ?, fingerprint = ? WHERE subject = ? AND key = ? AND created_at = ? AND completed = ? AND executed = ?`,
+		k.CreatedAt, k.Fingerprint, k.Subject, k.Key, createdAt, false, false)
+	if err != nil {
+		return false, fmt.Errorf("idempotency key: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// markExecuted records, inside the request's write transaction, that the request holding an
+// Idempotency-Key has executed.
+func (t *tx) markExecuted(m store.IdempotencyMark) error {
+	if _, err := t.exec("UPDATE idempotency_keys SET executed = ? WHERE subject = ? AND key = ?", true, m.Subject, m.Key); err != nil {
 		return fmt.Errorf("idempotency key: %w", err)
 	}
 	return nil

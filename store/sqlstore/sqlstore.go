@@ -144,6 +144,12 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) erro
 		_ = sqlTx.Rollback()
 		return err
 	}
+	if m, ok := store.IdempotencyMarkOf(ctx); ok && (opts == nil || !opts.ReadOnly) {
+		if err := t.markExecuted(m); err != nil {
+			_ = sqlTx.Rollback()
+			return err
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -593,6 +593,49 @@ func testIdempotency(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
+	// Take-over of a key whose request never executed; a marked (executed) key cannot be taken.
+	stale := &store.IdempotencyRecord{Subject: "carol", Key: "k", Fingerprint: "f", CreatedAt: 100}
+	tx(t, s, func(tx store.Tx) error { _, err := tx.IdempotencyBegin(stale); return err })
+	tx(t, s, func(tx store.Tx) error {
+		again := &store.IdempotencyRecord{Subject: "carol", Key: "k", Fingerprint: "f", CreatedAt: 500}
+		if won, err := tx.IdempotencyTakeOver(again, 99); won || err != nil {
+			t.Fatalf("take-over with a stale view: %v %v", won, err)
+		}
+		if won, err := tx.IdempotencyTakeOver(again, 100); !won || err != nil {
+			t.Fatalf("take-over: %v %v", won, err)
+		}
+		if won, _ := tx.IdempotencyTakeOver(again, 100); won {
+			t.Fatal("a key was taken over twice")
+		}
+		return nil
+	})
+	marked := store.WithIdempotencyMark(ctx(), store.IdempotencyMark{Subject: "carol", Key: "k"})
+	if err := s.Tx(marked, func(store.Tx) error { return errRollback }); !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+	tx(t, s, func(tx store.Tx) error {
+		r, _ := tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: "carol", Key: "k", CreatedAt: 1})
+		if r.Executed {
+			t.Fatal("a rolled-back transaction marked its key executed")
+		}
+		return nil
+	})
+	if err := s.Read(marked, func(store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Tx(marked, func(store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	tx(t, s, func(tx store.Tx) error {
+		r, _ := tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: "carol", Key: "k", CreatedAt: 1})
+		if !r.Executed || r.CreatedAt != 500 {
+			t.Fatalf("after a committed marked transaction: %+v", r)
+		}
+		if won, _ := tx.IdempotencyTakeOver(&store.IdempotencyRecord{Subject: "carol", Key: "k", CreatedAt: 900}, 500); won {
+			t.Fatal("an executed key was taken over")
+		}
+		return nil
+	})
 }
 
 var errRollback = errors.New("roll back")
