@@ -142,7 +142,8 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 		switch {
 		case existing.Fingerprint != rec.Fingerprint:
 			s.writeError(w, r, ep.Errorf(ep.ECONFLICT, "Idempotency-Key was already used with a different request"))
-		case !existing.Completed && existing.Executed:
+		case !existing.Completed && existing.Executed && existing.CreatedAt < now.Add(-IdempotencyStale).Unix():
+			// Executed long ago and never completed: the request died after its commit.
 			s.writeError(w, r, ep.Errorf(ep.ECONFLICT, "the request with this Idempotency-Key was executed but its response was not recorded; look the result up instead of retrying"))
 		case !existing.Completed:
 			s.writeError(w, r, ep.Errorf(ep.ECONFLICT, "request with this Idempotency-Key is in progress"))
