@@ -128,3 +128,16 @@ func parseOwners(s string) ([]int32, error) {
 	}
 	return ids, nil
 }
+
+// parseAccess parses the --contract-owners and --scope flags shared by token and users add.
+func parseAccess(owners, scope string) ([]int32, []string, error) {
+	ids, err := parseOwners(owners)
+	if err != nil {
+		return nil, nil, err
+	}
+	scopes, err := auth.ParseScopes(scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ids, scopes, nil
+}

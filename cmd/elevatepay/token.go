@@ -28,11 +28,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	if *owners == "" && !*admin {
 		return fmt.Errorf("one of --contract-owners or --admin is required")
 	}
-	ids, err := parseOwners(*owners)
-	if err != nil {
-		return err
-	}
-	scopes, err := auth.ParseScopes(*scope)
+	ids, scopes, err := parseAccess(*owners, *scope)
 	if err != nil {
 		return err
 	}

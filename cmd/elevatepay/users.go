@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/service"
 )
 
@@ -57,11 +56,7 @@ func runUsers(ctx context.Context, args []string, getenv func(string) string, st
 		if pw == "" {
 			return fmt.Errorf("a password is required (--password-stdin or --password)")
 		}
-		ids, err := parseOwners(*owners)
-		if err != nil {
-			return err
-		}
-		scopes, err := auth.ParseScopes(*scope)
+		ids, scopes, err := parseAccess(*owners, *scope)
 		if err != nil {
 			return err
 		}
