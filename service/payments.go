@@ -118,9 +118,9 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, p auth.Principal, in
 		}
 		if inv.BillRunType != in.BillRunType {
 			if inv.BillRunType == "ADHOC" {
-				return ep.Invalid(field, fmt.Sprintf("invoice %d is an ADHOC invoice; use /adhoc-invoice-payments", inv.ID))
+				return ep.Rule(field, fmt.Sprintf("invoice %d is an ADHOC invoice; use /adhoc-invoice-payments", inv.ID))
 			}
-			return ep.Invalid(field, fmt.Sprintf("invoice %d is a NORMAL invoice; use /invoice-payments", inv.ID))
+			return ep.Rule(field, fmt.Sprintf("invoice %d is a NORMAL invoice; use /invoice-payments", inv.ID))
 		}
 		amount, err := minor("amountInMajorCurrency", in.Amount, inv.Exp)
 		if err != nil {
