@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -167,16 +166,4 @@ func refName(ref string) string {
 		return ref[i+1:]
 	}
 	return ""
-}
-
-// allowed returns the methods of every operation on the same path as pattern.
-func (c *contract) allowed(path string) string {
-	var ms []string
-	for _, o := range c.Ops {
-		if o.Path == path {
-			ms = append(ms, o.Method)
-		}
-	}
-	sort.Strings(ms)
-	return strings.Join(ms, ", ")
 }
