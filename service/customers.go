@@ -133,14 +133,13 @@ func applyCredit(tx store.Tx, inv *ep.Invoice, balanceBefore, now int64) error {
 		if err := tx.UseCredit(c.EntryID, take); err != nil {
 			return err
 		}
-		if _, err := allocate(tx, e, take, []ep.Invoice{*inv}, now); err != nil {
+		one := []ep.Invoice{*inv}
+		if _, err := allocate(tx, e, take, one, now); err != nil {
 			return err
 		}
-		inv.Collected += take
+		*inv = one[0] // allocate updated and saved the invoice's figures and status
 		budget -= take
 	}
-	f := figures(inv)
-	inv.Outstanding, inv.PaymentStatus = f.Outstanding(), f.Status()
 	return nil
 }
 

@@ -85,10 +85,7 @@ func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in Invoic
 			return err
 		}
 		// Unallocated credit from earlier customer payments pays the new invoice (§6.2 step 7).
-		if err := applyCredit(tx, inv, cust.Balance, s.now().Unix()); err != nil {
-			return err
-		}
-		return tx.UpdateInvoiceFigures(inv)
+		return applyCredit(tx, inv, cust.Balance, s.now().Unix())
 	})
 	if err != nil {
 		return nil, err
