@@ -42,6 +42,12 @@ var ErrInvalidToken = errors.New("invalid token")
 // token; it wraps ErrInvalidToken itself.
 var ErrExpiredToken = fmt.Errorf("%w: expired", ErrInvalidToken)
 
+// ErrBadSignature is wrapped by the error Verify returns when a token is well
+// formed but its signature does not verify with any configured secret or key
+// (typically: it was signed with another secret, e.g. minted against another
+// database); it wraps ErrInvalidToken itself.
+var ErrBadSignature = fmt.Errorf("%w: signature did not verify", ErrInvalidToken)
+
 // Internal failure kinds raised inside the key function; Verify maps them to
 // short messages.
 var (
@@ -230,7 +236,9 @@ func (t *Tokens) Issue(p Principal, ttl time.Duration) (string, error) {
 // and scope (when present) a string whose unknown names are dropped.
 //
 // Every error wraps ErrInvalidToken; an expired token's error also wraps
-// ErrExpiredToken. Messages are short and never contain token material.
+// ErrExpiredToken, and a well-formed token whose signature does not verify
+// (or whose key is unknown) ErrBadSignature. Messages are short and never
+// contain token material.
 func (t *Tokens) Verify(token string) (Principal, error) {
 	if token == "" {
 		return Principal{}, invalid("empty")
@@ -354,13 +362,13 @@ func mapParseError(err error) error {
 	case errors.Is(err, errCritical):
 		return invalid("unsupported critical header")
 	case errors.Is(err, errNoKey):
-		return invalid("unknown signing key")
+		return fmt.Errorf("%w: unknown signing key", ErrBadSignature)
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return invalid("malformed")
 	case errors.Is(err, jwt.ErrTokenUnverifiable):
 		return invalid("unsupported algorithm")
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return invalid("bad signature")
+		return ErrBadSignature
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return ErrExpiredToken
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):

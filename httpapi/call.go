@@ -110,8 +110,11 @@ func (s *Server) authenticate401(r *http.Request) (auth.Principal, error) {
 	}
 	p, err := s.tokens.Verify(strings.TrimSpace(token))
 	if err != nil {
-		if errors.Is(err, auth.ErrExpiredToken) {
+		switch {
+		case errors.Is(err, auth.ErrExpiredToken):
 			return auth.Principal{}, ep.Errorf(ep.EUNAUTHORIZED, "the token has expired")
+		case errors.Is(err, auth.ErrBadSignature):
+			return auth.Principal{}, ep.Errorf(ep.EUNAUTHORIZED, "the token's signature did not verify (it was signed with another secret or key: was it minted against another database?)")
 		}
 		return auth.Principal{}, ep.Errorf(ep.EUNAUTHORIZED, "the token is invalid")
 	}
