@@ -41,18 +41,36 @@ type fieldList struct {
 	List  []string
 }
 
+// Options are facts about the serving program that the document itself does
+// not carry.
+type Options struct {
+	// NotImplemented lists the operationIds the server answers with 501 Not
+	// Implemented (taken from its route table). Each such operation gets a
+	// visible "not implemented yet (501)" badge beside its heading and in
+	// both indexes. Every id must name an operation of the document.
+	NotImplemented []string
+}
+
 // Render returns the HTML page documenting doc. It is called once at start-up;
 // the result is served as is.
 //
 // Render only reads doc. Maps of the document are shown in document order
 // where it can be recovered (x-order on properties, source lines when the
 // loader ran with IncludeOrigin), otherwise sorted by name.
-func Render(doc *openapi3.T) ([]byte, error) {
+func Render(doc *openapi3.T, opts Options) ([]byte, error) {
 	if doc == nil {
 		return nil, errors.New("apidocs: nil document")
 	}
-	r := &renderer{doc: doc, ids: map[string]bool{}, schemaAnchors: map[string]string{}}
+	r := &renderer{doc: doc, ids: map[string]bool{}, schemaAnchors: map[string]string{}, notImplemented: map[string]bool{}, seenOps: map[string]bool{}}
+	for _, id := range opts.NotImplemented {
+		r.notImplemented[id] = true
+	}
 	p := r.page()
+	for id := range r.notImplemented {
+		if !r.seenOps[id] {
+			return nil, fmt.Errorf("apidocs: %q is listed as not implemented but is no operation of the document", id)
+		}
+	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {
 		return nil, fmt.Errorf("apidocs: render: %w", err)
@@ -61,9 +79,11 @@ func Render(doc *openapi3.T) ([]byte, error) {
 }
 
 type renderer struct {
-	doc           *openapi3.T
-	ids           map[string]bool   // element ids in use
-	schemaAnchors map[string]string // component schema name → element id
+	doc            *openapi3.T
+	ids            map[string]bool   // element ids in use
+	schemaAnchors  map[string]string // component schema name → element id
+	notImplemented map[string]bool   // operationIds answering 501 (Options.NotImplemented)
+	seenOps        map[string]bool   // operationIds of the document
 }
 
 type page struct {
@@ -78,6 +98,7 @@ type page struct {
 	Groups         []*groupView
 	Ops            []*opView
 	Schemas        []schemaView
+	NotImplemented int // operations marked not implemented yet (501)
 }
 
 type authView struct {
@@ -110,7 +131,9 @@ type opView struct {
 	Scope       string
 	Auth        string
 	Deprecated  bool
-	Params      []paramView
+	// NotImplemented: the server answers this operation 501 until it is built.
+	NotImplemented bool
+	Params         []paramView
 	Sortable    []string
 	Selectable  []string
 	Unsupported []string
@@ -268,6 +291,9 @@ func (r *renderer) page() *page {
 			for _, m := range methods {
 				op := r.operation(p.BaseURL, path, m, item, ops[m])
 				p.Ops = append(p.Ops, op)
+				if op.NotImplemented {
+					p.NotImplemented++
+				}
 				if len(op.Tags) == 0 {
 					untagged = append(untagged, op)
 				}
@@ -350,6 +376,10 @@ func (r *renderer) operation(base, path, method string, item *openapi3.PathItem,
 		Summary:     op.Summary,
 		Description: markdown(op.Description),
 		Deprecated:  op.Deprecated,
+	}
+	if op.OperationID != "" {
+		r.seenOps[op.OperationID] = true
+		v.NotImplemented = r.notImplemented[op.OperationID]
 	}
 	if op.OperationID != "" {
 		v.Anchor = r.id("op-", op.OperationID)

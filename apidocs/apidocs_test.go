@@ -27,7 +27,7 @@ func loadSpec(t *testing.T) *openapi3.T {
 
 func render(t *testing.T, doc *openapi3.T) string {
 	t.Helper()
-	out, err := Render(doc)
+	out, err := Render(doc, Options{})
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -329,7 +329,7 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestRenderNil(t *testing.T) {
-	if _, err := Render(nil); err == nil {
+	if _, err := Render(nil, Options{}); err == nil {
 		t.Error("Render(nil) succeeded")
 	}
 	// A minimal document renders.

@@ -70,7 +70,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.metrics = newMetrics(s.registry, cfg.Store)
-	if s.docs, err = apidocs.Render(c.Doc); err != nil {
+	if s.docs, err = apidocs.Render(c.Doc, apidocs.Options{NotImplemented: s.NotImplemented()}); err != nil {
 		return nil, fmt.Errorf("render docs: %w", err)
 	}
 	if err := s.routes(); err != nil {
