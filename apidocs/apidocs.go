@@ -134,13 +134,13 @@ type opView struct {
 	// NotImplemented: the server answers this operation 501 until it is built.
 	NotImplemented bool
 	Params         []paramView
-	Sortable    []string
-	Selectable  []string
-	Unsupported []string
-	Body        *bodyView
-	Responses   []respView
-	Example     *exampleView
-	NoBody      string // status of a success response without a body, when there is no example
+	Sortable       []string
+	Selectable     []string
+	Unsupported    []string
+	Body           *bodyView
+	Responses      []respView
+	Example        *exampleView
+	NoBody         string // status of a success response without a body, when there is no example
 }
 
 type paramView struct {
