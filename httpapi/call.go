@@ -90,7 +90,8 @@ func (s *Server) operation(op *operation, h handler) http.Handler {
 				s.writeError(w, r, err)
 			}
 		}
-		if op.Scope != "" && (r.Method == http.MethodPost || r.Method == http.MethodPatch) && r.Header.Get("Idempotency-Key") != "" {
+		if op.Scope != "" && (r.Method == http.MethodPost || r.Method == http.MethodPatch) && len(r.Header.Values("Idempotency-Key")) > 0 {
+			// Present, even empty, means keyed: an empty or repeated key is a 400, not "absent".
 			s.idempotent(c, run)
 			return
 		}

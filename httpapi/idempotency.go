@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -94,8 +96,9 @@ func (b *bufferedWriter) WriteHeader(status int) {
 // stored response to repeats (spec §2.14).
 func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 	w, r := c.w, c.r
-	key := r.Header.Get("Idempotency-Key")
-	if !validIdempotencyKey(key) {
+	keys := r.Header.Values("Idempotency-Key")
+	key := keys[0]
+	if len(keys) > 1 || !validIdempotencyKey(key) {
 		s.writeError(w, r, ep.Invalid("Idempotency-Key", "must be 1 to 255 printable ASCII characters"))
 		return
 	}
@@ -163,41 +166,106 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 	}
 
 	buf := &bufferedWriter{header: http.Header{}}
+	mark := &store.IdempotencyMark{Subject: rec.Subject, Key: rec.Key}
+	settled := false // the key holds its response, or has been released
 	defer func() {
-		// A panic or a response that may be retried releases the key (401, 403 and 5xx are not kept).
+		// A panic before the key is settled rolls back a parked transaction and releases the
+		// key: nothing was done. After it is settled the stored response stands.
 		if p := recover(); p != nil {
-			_ = s.store.Tx(r.Context(), func(tx store.Tx) error { return tx.IdempotencyRelease(rec.Subject, rec.Key) })
+			if !settled {
+				if pt := mark.Parked(); pt != nil {
+					pt.Rollback()
+				}
+				s.releaseKey(r, rec)
+			}
 			panic(p)
 		}
 	}()
-	// The request's write transaction marks the key executed atomically with its effects.
-	c.r = r.WithContext(store.WithIdempotencyMark(r.Context(), store.IdempotencyMark{Subject: rec.Subject, Key: rec.Key}))
+	// The request's write transaction does not commit by itself: it waits on the mark until the
+	// response is known and commits together with it, so a committed request always replays.
+	c.r = r.WithContext(store.WithIdempotencyMark(r.Context(), mark))
 	run(buf)
 	status := buf.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	keep := status != http.StatusUnauthorized && status != http.StatusForbidden && status < 500
-	err = s.store.Tx(r.Context(), func(tx store.Tx) error {
-		if !keep {
-			return tx.IdempotencyRelease(rec.Subject, rec.Key)
+	hdr := map[string][]string{}
+	for _, k := range replayHeaders {
+		if v := buf.header.Values(k); len(v) > 0 {
+			hdr[k] = v
 		}
-		hdr := map[string][]string{}
-		for _, k := range replayHeaders {
-			if v := buf.header.Values(k); len(v) > 0 {
-				hdr[k] = v
+	}
+	hb, _ := json.Marshal(hdr)
+	rec.Status, rec.Header, rec.Body = status, string(hb), buf.body.Bytes()
+	// 401, 403 and 5xx are not kept (they may be retried); neither is a response too large to store.
+	keep := status != http.StatusUnauthorized && status != http.StatusForbidden && status < 500 && len(rec.Body) <= maxStoredResponse
+	if pt := mark.Parked(); pt != nil {
+		if keep {
+			crashPoint("before-commit")
+			err = pt.Commit(rec)
+		} else {
+			pt.Rollback()
+			err = errNotRecorded
+		}
+		if err != nil {
+			// Nothing was committed: release the key so a retry runs the request afresh.
+			s.releaseKey(r, rec)
+			settled = true
+			if err != errNotRecorded {
+				s.log.Error("commit idempotent request", "request_id", requestID(r), "error", err.Error())
 			}
+			if status < 500 {
+				s.writeError(w, r, err)
+				return
+			}
+		} else {
+			settled = true
+			crashPoint("after-commit")
 		}
-		hb, _ := json.Marshal(hdr)
-		rec.Completed, rec.Status, rec.Header, rec.Body = true, status, string(hb), buf.body.Bytes()
-		return tx.IdempotencyComplete(rec)
-	})
-	if err != nil {
-		s.log.Error("store idempotent response", "request_id", requestID(r), "error", err.Error())
+	} else {
+		// The request wrote nothing: keep its response (or release the key) on its own.
+		err = s.store.Tx(context.WithoutCancel(r.Context()), func(tx store.Tx) error {
+			if !keep {
+				return tx.IdempotencyRelease(rec.Subject, rec.Key)
+			}
+			rec.Completed = true
+			return tx.IdempotencyComplete(rec)
+		})
+		if err != nil {
+			s.log.Error("store idempotent response", "request_id", requestID(r), "error", err.Error())
+		}
+		settled = true
 	}
 	for k, vs := range buf.header {
 		w.Header()[k] = vs
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.body.Bytes())
+}
+
+// MaxStoredResponse bounds the response stored for an Idempotency-Key. Responses of operations
+// that move money are far smaller; a larger response is never stored, and if it came from a
+// write, the write is rolled back and the request answers 500 (nothing happened, retry).
+const MaxStoredResponse = 64 << 10
+
+var maxStoredResponse = MaxStoredResponse // lowered by tests
+
+// errNotRecorded: a write whose response could not be recorded was rolled back.
+var errNotRecorded = ep.Errorf(ep.EINTERNAL, "the request was rolled back because its response could not be recorded; retry it")
+
+func (s *Server) releaseKey(r *http.Request, rec *store.IdempotencyRecord) {
+	ctx := context.WithoutCancel(r.Context())
+	if err := s.store.Tx(ctx, func(tx store.Tx) error { return tx.IdempotencyRelease(rec.Subject, rec.Key) }); err != nil {
+		s.log.Error("release idempotency key", "request_id", requestID(r), "error", err.Error())
+	}
+}
+
+// testHook, when set (by tests only), is called at the crash points of a keyed request:
+// "before-commit" (the write is done and its response known) and "after-commit".
+var testHook atomic.Pointer[func(point string)]
+
+func crashPoint(point string) {
+	if f := testHook.Load(); f != nil {
+		(*f)(point)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/internal/apitest"
 	"github.com/elevatepay/elevatepay/store"
+	"github.com/elevatepay/elevatepay/store/sqlstore"
 )
 
 func TestIdempotencyKeys(t *testing.T) {
@@ -131,8 +132,9 @@ func TestIdempotencyAfterCrash(t *testing.T) {
 			if err := e.Store.Tx(ctx, func(tx store.Tx) error { _, err := tx.IdempotencyBegin(rec); return err }); err != nil {
 				t.Fatal(err)
 			}
-			if executed { // what a request's committed write transaction records
-				if err := e.Store.Tx(store.WithIdempotencyMark(ctx, store.IdempotencyMark{Subject: p.Subject, Key: key}), func(store.Tx) error { return nil }); err != nil {
+			if executed { // what a request's committed write transaction recorded before responses were stored with it
+				db := e.Store.(*sqlstore.DB).SQL()
+				if _, err := db.Exec("UPDATE idempotency_keys SET executed = TRUE WHERE key = '" + key + "'"); err != nil {
 					t.Fatal(err)
 				}
 			}

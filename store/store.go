@@ -4,6 +4,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/query"
@@ -149,19 +151,65 @@ type IdempotencyRecord struct {
 
 type idempotencyKey struct{}
 
-// IdempotencyMark is carried in the context of a request holding an Idempotency-Key: the
-// store marks the key executed inside the request's write transaction, atomically with it.
+// IdempotencyMark travels in the context of a request holding an Idempotency-Key. The
+// request's write transaction does not commit by itself: when its work succeeds the store parks
+// the open transaction on the mark, and the HTTP layer, once it has the response, stores that
+// response in the same transaction and commits (Parked().Commit). A committed movement therefore
+// always has its response recorded; a movement whose response cannot be recorded is rolled back.
+// A keyed request runs at most one write transaction.
 type IdempotencyMark struct {
 	Subject, Key string
+
+	mu     sync.Mutex
+	parked ParkedTx
+}
+
+// ParkedTx is a successful write transaction waiting for its request's response.
+type ParkedTx interface {
+	// Commit records rec (marked completed and executed) in the transaction and commits it.
+	Commit(rec *IdempotencyRecord) error
+	// Rollback undoes the transaction.
+	Rollback()
+}
+
+// ErrSecondWrite is returned when a keyed request starts a second write transaction while its
+// first one is parked: the two could not commit atomically with the one stored response.
+var ErrSecondWrite = errors.New("a request holding an Idempotency-Key may run only one write transaction")
+
+// Park hands a successful write transaction to the mark; it fails when one is parked already.
+func (m *IdempotencyMark) Park(p ParkedTx) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.parked != nil {
+		return ErrSecondWrite
+	}
+	m.parked = p
+	return nil
+}
+
+// Parked returns the parked transaction (nil when the request wrote nothing) and detaches it.
+func (m *IdempotencyMark) Parked() ParkedTx {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p := m.parked
+	m.parked = nil
+	return p
+}
+
+// HasParked reports whether a write transaction is parked on the mark.
+func (m *IdempotencyMark) HasParked() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.parked != nil
 }
 
 // WithIdempotencyMark returns ctx carrying m.
-func WithIdempotencyMark(ctx context.Context, m IdempotencyMark) context.Context {
+func WithIdempotencyMark(ctx context.Context, m *IdempotencyMark) context.Context {
 	return context.WithValue(ctx, idempotencyKey{}, m)
 }
 
-// IdempotencyMarkOf returns the mark carried by ctx, if any.
-func IdempotencyMarkOf(ctx context.Context) (IdempotencyMark, bool) {
-	m, ok := ctx.Value(idempotencyKey{}).(IdempotencyMark)
-	return m, ok
+// IdempotencyMarkOf returns the mark carried by ctx, or nil.
+func IdempotencyMarkOf(ctx context.Context) *IdempotencyMark {
+	m, _ := ctx.Value(idempotencyKey{}).(*IdempotencyMark)
+	return m
 }

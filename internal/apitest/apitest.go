@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -49,16 +50,37 @@ var Engines = []string{"sqlite", "postgres"}
 // New starts a server on a fresh database of the engine ("sqlite" or "postgres").
 func New(t testing.TB, engine string) *Env {
 	t.Helper()
-	auth.Cost = bcrypt.MinCost
-	var st store.Store
+	return Start(t, OpenStore(t, engine, Location(t, engine)))
+}
+
+// Location returns where a fresh database of the engine lives: a SQLite file path, or the URL
+// of a new PostgreSQL schema (dropped after the test).
+func Location(t testing.TB, engine string) string {
+	t.Helper()
 	switch engine {
 	case "sqlite":
-		st = testdb.SQLite(t)
+		return filepath.Join(t.TempDir(), "test.db")
 	case "postgres":
-		st = testdb.Postgres(t)
-	default:
-		t.Fatalf("unknown engine %q", engine)
+		return testdb.PostgresSchemaURL(t)
 	}
+	t.Fatalf("unknown engine %q", engine)
+	return ""
+}
+
+// OpenStore opens the migrated store of the engine at location (from Location); several
+// stores, in this process or others, may share one location as server replicas do.
+func OpenStore(t testing.TB, engine, location string) store.Store {
+	t.Helper()
+	if engine == "sqlite" {
+		return testdb.SQLiteAt(t, location)
+	}
+	return testdb.PostgresAt(t, location)
+}
+
+// Start starts a server on st.
+func Start(t testing.TB, st store.Store) *Env {
+	t.Helper()
+	auth.Cost = bcrypt.MinCost
 	tokens, err := auth.NewTokens(context.Background(), auth.Config{Secret: []byte(Secret)})
 	if err != nil {
 		t.Fatal(err)

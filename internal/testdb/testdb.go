@@ -34,7 +34,13 @@ func PostgresURL() string {
 // SQLite opens a migrated store on a new file that is removed after the test.
 func SQLite(t testing.TB) *sqlstore.DB {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	return SQLiteAt(t, filepath.Join(t.TempDir(), "test.db"))
+}
+
+// SQLiteAt opens a migrated store on the file at path (created if missing), closed after the test.
+func SQLiteAt(t testing.TB, path string) *sqlstore.DB {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
@@ -80,7 +86,13 @@ func PostgresSchemaURL(t testing.TB) string {
 // Postgres opens a migrated store in a fresh schema.
 func Postgres(t testing.TB) *sqlstore.DB {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), PostgresSchemaURL(t))
+	return PostgresAt(t, PostgresSchemaURL(t))
+}
+
+// PostgresAt opens a migrated store on the database URL (from PostgresSchemaURL), closed after the test.
+func PostgresAt(t testing.TB, url string) *sqlstore.DB {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}

@@ -319,8 +319,8 @@ func (t *tx) IdempotencyBegin(k *store.IdempotencyRecord) (*store.IdempotencyRec
 }
 
 func (t *tx) IdempotencyComplete(k *store.IdempotencyRecord) error {
-	_, err := t.exec("UPDATE idempotency_keys SET completed = ?, status = ?, header = ?, body = ? WHERE subject = ? AND key = ?",
-		true, k.Status, k.Header, k.Body, k.Subject, k.Key)
+	_, err := t.exec("UPDATE idempotency_keys SET completed = ?, executed = ?, status = ?, header = ?, body = ? WHERE subject = ? AND key = ?",
+		true, k.Executed, k.Status, k.Header, k.Body, k.Subject, k.Key)
 	if err != nil {
 		return fmt.Errorf("idempotency key: %w", err)
 	}
@@ -335,15 +335,6 @@ func (t *tx) IdempotencyTakeOver(k *store.IdempotencyRecord, createdAt int64) (b
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
-}
-
-// markExecuted records, inside the request's write transaction, that the request holding an
-// Idempotency-Key has executed.
-func (t *tx) markExecuted(m store.IdempotencyMark) error {
-	if _, err := t.exec("UPDATE idempotency_keys SET executed = ? WHERE subject = ? AND key = ?", true, m.Subject, m.Key); err != nil {
-		return fmt.Errorf("idempotency key: %w", err)
-	}
-	return nil
 }
 
 func (t *tx) IdempotencyRelease(subject, key string) error {

@@ -125,9 +125,17 @@ func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) e
 }
 
 func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
+	readOnly := opts != nil && opts.ReadOnly
 	pool := s.db
-	if opts != nil && opts.ReadOnly && s.rdb != nil {
+	if readOnly && s.rdb != nil {
 		pool = s.rdb
+	}
+	var mark *store.IdempotencyMark
+	if !readOnly {
+		if mark = store.IdempotencyMarkOf(ctx); mark != nil && mark.HasParked() {
+			// Checked before BEGIN: on SQLite a second writer would wait for the parked one.
+			return store.ErrSecondWrite
+		}
 	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
@@ -144,17 +152,36 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) erro
 		_ = sqlTx.Rollback()
 		return err
 	}
-	if m, ok := store.IdempotencyMarkOf(ctx); ok && (opts == nil || !opts.ReadOnly) {
-		if err := t.markExecuted(m); err != nil {
+	if mark != nil {
+		// The request's response is stored in this transaction before it commits.
+		if err := mark.Park(parkedTx{t}); err != nil {
 			_ = sqlTx.Rollback()
 			return err
 		}
+		return nil
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
+
+// parkedTx is a successful write transaction of a keyed request, waiting for its response.
+type parkedTx struct{ t *tx }
+
+func (p parkedTx) Commit(rec *store.IdempotencyRecord) error {
+	rec.Completed, rec.Executed = true, true
+	if err := p.t.IdempotencyComplete(rec); err != nil {
+		_ = p.t.tx.Rollback()
+		return err
+	}
+	if err := p.t.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (p parkedTx) Rollback() { _ = p.t.tx.Rollback() }
 
 type tx struct {
 	ctx context.Context

@@ -609,30 +609,82 @@ func testIdempotency(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
-	marked := store.WithIdempotencyMark(ctx(), store.IdempotencyMark{Subject: "carol", Key: "k"})
+	testIdempotencyParking(t, s)
+}
+
+// testIdempotencyParking: a keyed request's write transaction is parked instead of committing,
+// and commits only together with its stored response (or is rolled back whole).
+func testIdempotencyParking(t *testing.T, s store.Store) {
+	m := &store.IdempotencyMark{Subject: "carol", Key: "k"}
+	marked := store.WithIdempotencyMark(ctx(), m)
 	if err := s.Tx(marked, func(store.Tx) error { return errRollback }); !errors.Is(err, errRollback) {
 		t.Fatal(err)
 	}
-	tx(t, s, func(tx store.Tx) error {
-		r, _ := tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: "carol", Key: "k", CreatedAt: 1})
-		if r.Executed {
-			t.Fatal("a rolled-back transaction marked its key executed")
+	if m.HasParked() {
+		t.Fatal("a failed transaction was parked")
+	}
+	if err := s.Read(marked, func(store.Tx) error { return nil }); err != nil || m.HasParked() {
+		t.Fatalf("a read was parked (%v)", err)
+	}
+	var cust *ep.Customer
+	if err := s.Tx(marked, func(tx store.Tx) error { cust, _ = seed(t, tx, 7, "Parked Ltd"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !m.HasParked() {
+		t.Fatal("a successful keyed transaction committed by itself")
+	}
+	visible := func() bool {
+		var found bool
+		if err := s.Read(ctx(), func(tx store.Tx) error {
+			_, err := tx.Customer(store.AllOwners, cust.ID, false)
+			found = err == nil
+			return nil
+		}); err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err := s.Read(marked, func(store.Tx) error { return nil }); err != nil {
+		return found
+	}
+	if visible() {
+		t.Fatal("the parked transaction's work is visible before its response is stored")
+	}
+	if err := s.Tx(marked, func(store.Tx) error { return nil }); !errors.Is(err, store.ErrSecondWrite) {
+		t.Fatalf("a second write transaction of a keyed request: %v", err)
+	}
+	rec := &store.IdempotencyRecord{Subject: "carol", Key: "k", Status: 201, Header: `{"Location":["/v1/customers/1"]}`, Body: []byte(`{"id":1}`)}
+	if err := m.Parked().Commit(rec); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Tx(marked, func(store.Tx) error { return nil }); err != nil {
-		t.Fatal(err)
+	if m.HasParked() || !visible() {
+		t.Fatal("Commit did not commit the parked work")
 	}
 	tx(t, s, func(tx store.Tx) error {
 		r, _ := tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: "carol", Key: "k", CreatedAt: 1})
-		if !r.Executed || r.CreatedAt != 500 {
-			t.Fatalf("after a committed marked transaction: %+v", r)
+		if !r.Executed || !r.Completed || r.Status != 201 || string(r.Body) != `{"id":1}` || r.Header != rec.Header || r.CreatedAt != 500 {
+			t.Fatalf("after a committed keyed transaction: %+v", r)
 		}
 		if won, _ := tx.IdempotencyTakeOver(&store.IdempotencyRecord{Subject: "carol", Key: "k", CreatedAt: 900}, 500); won {
 			t.Fatal("an executed key was taken over")
+		}
+		return nil
+	})
+	// Rolled back while parked: nothing of it stays, the key is not executed.
+	tx(t, s, func(tx store.Tx) error {
+		_, err := tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: "dave", Key: "k", Fingerprint: "f", CreatedAt: 700})
+		return err
+	})
+	m2 := &store.IdempotencyMark{Subject: "dave", Key: "k"}
+	var gone *ep.Customer
+	if err := s.Tx(store.WithIdempotencyMark(ctx(), m2), func(tx store.Tx) error { gone, _ = seed(t, tx, 7, "Gone Ltd"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	m2.Parked().Rollback()
+	tx(t, s, func(tx store.Tx) error {
+		if _, err := tx.Customer(store.AllOwners, gone.ID, false); ep.ErrorCode(err) != ep.ENOTFOUND {
+			t.Fatalf("rolled-back parked work is visible: %v", err)
+		}
+		r, _ := tx.IdempotencyBegin(&store.IdempotencyRecord{Subject: "dave", Key: "k", CreatedAt: 1})
+		if r.Executed || r.Completed {
+			t.Fatalf("a rolled-back keyed transaction marked its key: %+v", r)
 		}
 		return nil
 	})
