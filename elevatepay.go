@@ -1,5 +1,7 @@
 package elevatepay
 
+import "math/big"
+
 // Amounts inside the service are int64 minor units of the currency concerned;
 // Exp on a value is the currency's decimalPlaces. Decimal text exists only at the HTTP edge.
 
@@ -126,15 +128,17 @@ type CustomerCredit struct {
 	Remaining  int64
 }
 
-// CreditStatus is a customer's balance against their credit threshold (spec §6.13).
+// CreditStatus is a customer's balance against their credit threshold (spec §6.13). The
+// computed figures are big integers (minor units; hundredths of a percent): a debt near the
+// int64 limit, or a large bill over a threshold of one minor unit, does not fit int64.
 type CreditStatus struct {
 	CustomerID      int64
 	ContractOwnerID int32
 	Exp             int32
 	CreditThreshold int64
-	BillAmount      int64
-	ValueDifference int64
-	Percent100      int64 // percentageDifference in hundredths of a percent
+	BillAmount      *big.Int
+	ValueDifference *big.Int
+	Percent100      *big.Int // percentageDifference in hundredths of a percent
 	OpenBillRun     int64
 }
 

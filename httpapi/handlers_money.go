@@ -5,6 +5,7 @@ import (
 
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/api"
+	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/service"
 )
 
@@ -44,8 +45,8 @@ func entryOut(e *ep.LedgerEntry) api.CustomerPayment {
 }
 
 func creditStatusOut(c *ep.CreditStatus) api.CustomerCreditStatus {
-	return api.CustomerCreditStatus{CustomerId: c.CustomerID, CreditThreshold: amount(c.CreditThreshold, c.Exp), BillAmount: amount(c.BillAmount, c.Exp),
-		ValueDifference: amount(c.ValueDifference, c.Exp), PercentageDifference: amount(c.Percent100, 2), OpenBillRunValue: amount(c.OpenBillRun, c.Exp)}
+	return api.CustomerCreditStatus{CustomerId: c.CustomerID, CreditThreshold: amount(c.CreditThreshold, c.Exp), BillAmount: money.FromBigMinor(c.BillAmount, c.Exp),
+		ValueDifference: money.FromBigMinor(c.ValueDifference, c.Exp), PercentageDifference: money.FromBigMinor(c.Percent100, 2), OpenBillRunValue: amount(c.OpenBillRun, c.Exp)}
 }
 
 // ---- invoice and adhoc invoice payments (§4.5–§4.10) ----

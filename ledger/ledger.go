@@ -4,6 +4,7 @@
 package ledger
 
 import (
+	"math/big"
 	"sort"
 )
 
@@ -142,17 +143,42 @@ func Allocate(amount int64, cands []Candidate) (pieces []Piece, remainder int64)
 	return pieces, remainder
 }
 
-// CreditFigures computes credit status (§6.13): billAmount = max(0, −balance) + open bill run;
-// valueDifference = threshold − billAmount; percentage in hundredths of a percent, rounded half
-// away from zero (OP-14). threshold must be > 0.
+// CreditFigures is Credit for figures that fit int64, which covers every customer short of an
+// astronomically large debt. It panics if a figure does not fit; callers that take stored
+// balances use Credit.
 func CreditFigures(balance, openBillRun, threshold int64) (bill, diff, pct100 int64) {
-	owed := int64(0)
-	if balance < 0 {
-		owed = -balance
+	b, d, p := Credit(balance, openBillRun, threshold)
+	if !b.IsInt64() || !d.IsInt64() || !p.IsInt64() {
+		panic("ledger: credit figures do not fit int64; use Credit")
 	}
-	bill = owed + openBillRun
-	diff = threshold - bill
-	// bill ≥ 0 and threshold > 0: round(bill × 10000 / threshold) half up = half away from zero.
-	pct100 = (2*bill*10000 + threshold) / (2 * threshold)
+	return b.Int64(), d.Int64(), p.Int64()
+}
+
+// Credit computes credit status (§6.13) exactly, for any int64 balance and open bill run and
+// any threshold > 0: billAmount = max(0, −balance) + open bill run; valueDifference =
+// threshold − billAmount; percentageDifference = billAmount / threshold × 100 in hundredths of
+// a percent, rounded half away from zero (OP-14). The figures can exceed int64 (a balance near
+// −2^63, or a large bill over a threshold of one minor unit), hence big.Int. It panics if
+// threshold <= 0.
+func Credit(balance, openBillRun, threshold int64) (bill, diff, pct100 *big.Int) {
+	if threshold <= 0 {
+		panic("ledger: credit threshold must be > 0")
+	}
+	bill = big.NewInt(openBillRun)
+	if balance < 0 {
+		bill.Sub(bill, big.NewInt(balance))
+	}
+	t := big.NewInt(threshold)
+	diff = new(big.Int).Sub(t, bill)
+	// round(|bill| × 10000 / threshold) half up = half away from zero for bill ≥ 0; a negative
+	// bill (only with a negative open bill run, which the contract does not allow) is rounded
+	// symmetrically.
+	n := new(big.Int).Abs(bill)
+	n.Mul(n, big.NewInt(20000))
+	n.Add(n, t)
+	pct100 = n.Quo(n, new(big.Int).Lsh(t, 1))
+	if bill.Sign() < 0 {
+		pct100.Neg(pct100)
+	}
 	return bill, diff, pct100
 }

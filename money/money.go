@@ -329,6 +329,13 @@ func FromMinor(minor int64, exp int32) Decimal {
 	return newDecimal(big.NewInt(minor), -exp)
 }
 
+// FromBigMinor is FromMinor for a minor-units amount that may not fit int64. It panics if exp
+// is outside 0..18.
+func FromBigMinor(minor *big.Int, exp int32) Decimal {
+	checkExp(exp)
+	return newDecimal(new(big.Int).Set(minor), -exp)
+}
+
 // Format returns FromMinor(minor, exp).String(): Format(1050, 2) is "10.5".
 func Format(minor int64, exp int32) string {
 	return FromMinor(minor, exp).String()

@@ -2,9 +2,12 @@ package sqlstore
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"strings"
 
 	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -13,21 +16,26 @@ type kind int
 
 const (
 	kText  kind = iota // text compared exactly, like: case-insensitive
-	kInt               // integer
+	kInt               // BIGINT column
+	kInt32             // INTEGER column: filter values beyond int32 are refused (400)
 	kBool              // boolean
 	kDate              // YYYY-MM-DD text
-	kMoney             // minor units; expExpr holds the currency exponent
+	kMoney             // an amount; compared and sorted by its moneyKey
 )
 
 // field is a listed object's field as SQL.
 type field struct {
 	expr    string
 	kind    kind
-	expExpr string // kMoney only
+	expExpr string    // kMoney on a plain minor-units column: the currency exponent
+	key     *moneyKey // kMoney on a computed amount: its key (expr and expExpr unused)
 }
 
 // custom builds the SQL condition of a filter parameter that is not a plain field.
 type custom func(c query.Cond) (string, []any, error)
+
+// scopedCustom is a custom filter that must also respect the caller's scope.
+type scopedCustom func(s store.Scope, c query.Cond) (string, []any, error)
 
 // resource describes one listable table for the list compiler.
 type resource struct {
@@ -37,15 +45,146 @@ type resource struct {
 	id       string           // id column, the final tie-break
 	fields   map[string]field // JSON field name → SQL (sort and filter)
 	params   map[string]custom
+	scoped   map[string]scopedCustom
 	paramMap map[string]string // filter parameter → field name where they differ
 }
 
-// moneyScale is the fixed scale numeric filters and money sorts compare at: 6 decimal places,
-// so amounts of currencies with different exponents compare exactly.
-const moneyScale = 6
+// Amounts are compared and sorted exactly, whatever their currency's exponent and however
+// large: an amount v (in major units) is split as v × 10^6 = hi × 10^12 + lo with
+// hi = floor(v / 10^6) and 0 <= lo < 10^12, i.e. hi counts millions of major units and lo is
+// the rest in millionths. Ordering by (hi, lo) is ordering by v, and no intermediate of the
+// split can overflow int64 for any int64 minor-unit amount (a single scaled value,
+// amount × 10^(6 − exponent), would overflow PostgreSQL's bigint and turn into a float on
+// SQLite). Filter values are split the same way in Go (splitMicro).
+type moneyKey struct{ hi, lo string }
 
-func scaled(f field) string {
-	return fmt.Sprintf("(%s * CASE %s WHEN 0 THEN 1000000 WHEN 1 THEN 100000 WHEN 2 THEN 10000 ELSE 1000 END)", f.expr, f.expExpr)
+const (
+	microDigits = 6               // filter values and keys work in millionths of a major unit
+	keyUnit     = 1_000_000000000 // 10^12 millionths = 10^6 major units
+)
+
+// unitMinor is 10^(6 + exponent): keyUnit in minor units of the currency.
+func unitMinor(expExpr string) string {
+	return "(CASE " + expExpr + " WHEN 0 THEN 1000000 WHEN 1 THEN 10000000 WHEN 2 THEN 100000000 ELSE 1000000000 END)"
+}
+
+// microPerMinor is 10^(6 − exponent): millionths of a major unit per minor unit.
+func microPerMinor(expExpr string) string {
+	return "(CASE " + expExpr + " WHEN 0 THEN 1000000 WHEN 1 THEN 100000 WHEN 2 THEN 10000 ELSE 1000 END)"
+}
+
+// floorDiv and floorMod are x div d and x mod d rounded towards minus infinity (d > 0); SQL's
+// / and % truncate towards zero on both engines.
+func floorDiv(x, d string) string {
+	return "(" + x + " / " + d + " - CASE WHEN " + x + " % " + d + " < 0 THEN 1 ELSE 0 END)"
+}
+
+func floorMod(x, d string) string {
+	return "(" + x + " % " + d + " + CASE WHEN " + x + " % " + d + " < 0 THEN " + d + " ELSE 0 END)"
+}
+
+// plainKey is the key of a minor-units column m of a currency with exponent expExpr.
+func plainKey(m, expExpr string) moneyKey {
+	u := unitMinor(expExpr)
+	return moneyKey{hi: floorDiv(m, u), lo: "(" + floorMod(m, u) + " * " + microPerMinor(expExpr) + ")"}
+}
+
+// keyOf returns the key of a kMoney field.
+func (f field) keyOf() moneyKey {
+	if f.key != nil {
+		return *f.key
+	}
+	return plainKey(f.expr, f.expExpr)
+}
+
+var (
+	bigKeyUnit = big.NewInt(keyUnit)
+	bigMicro   = big.NewInt(1_000_000)
+)
+
+// rat returns d as a fraction.
+func rat(d money.Decimal) *big.Rat {
+	r, ok := new(big.Rat).SetString(d.String())
+	if !ok { // cannot happen: String is a plain decimal
+		panic("sqlstore: bad decimal " + d.String())
+	}
+	return r
+}
+
+// micro returns d × 10^6 as a fraction.
+func micro(d money.Decimal) *big.Rat {
+	r := rat(d)
+	return r.Mul(r, new(big.Rat).SetInt(bigMicro))
+}
+
+// floorRat and ceilRat round r to an integer.
+func floorRat(r *big.Rat) *big.Int {
+	// Euclidean division by the (always positive) denominator is floor division.
+	q, _ := new(big.Int).DivMod(r.Num(), r.Denom(), new(big.Int))
+	return q
+}
+
+func ceilRat(r *big.Rat) *big.Int {
+	q := floorRat(r)
+	if !r.IsInt() {
+		q.Add(q, big.NewInt(1))
+	}
+	return q
+}
+
+// splitMicro splits v (millionths) as a moneyKey does: hi = floor(v / 10^12), lo = v mod 10^12.
+// Filter values are below 10^18 in magnitude (money.ParseJSON), so both fit int64.
+func splitMicro(v *big.Int) (hi, lo int64, ok bool) {
+	h, l := new(big.Int).DivMod(v, bigKeyUnit, new(big.Int))
+	if !h.IsInt64() {
+		return 0, 0, false
+	}
+	return h.Int64(), l.Int64(), true
+}
+
+// moneyCond compiles a numeric filter on a kMoney field: comparisons are exact for any value
+// (a value with more decimals than any amount has is rounded in the direction that keeps the
+// comparison's meaning), equality with such a value never matches.
+func moneyCond(k moneyKey, c query.Cond) (string, []any, error) {
+	switch c.Op {
+	case "eq", "in":
+		var terms []string
+		var args []any
+		for _, n := range c.Numbers {
+			m := micro(n)
+			if !m.IsInt() {
+				continue
+			}
+			hi, lo, ok := splitMicro(m.Num())
+			if !ok {
+				continue
+			}
+			terms = append(terms, "("+k.hi+" = ? AND "+k.lo+" = ?)")
+			args = append(args, hi, lo)
+		}
+		if len(terms) == 0 {
+			return "1 = 0", nil, nil
+		}
+		return "(" + strings.Join(terms, " OR ") + ")", args, nil
+	case "gt", "gte", "lt", "lte":
+		if len(c.Numbers) != 1 {
+			return "", nil, fmt.Errorf("filter %s: want one value", c.Param)
+		}
+		m := micro(c.Numbers[0])
+		var v *big.Int
+		if c.Op == "gt" || c.Op == "lte" {
+			v = floorRat(m) // x > m ⟺ x > floor(m); x <= m ⟺ x <= floor(m)
+		} else {
+			v = ceilRat(m) // x >= m ⟺ x >= ceil(m); x < m ⟺ x < ceil(m)
+		}
+		hi, lo, ok := splitMicro(v)
+		if !ok {
+			return "", nil, ep.Invalid(c.Param, "is out of range")
+		}
+		op, strict := sqlOps[c.Op][:1], sqlOps[c.Op]
+		return "(" + k.hi + " " + op + " ? OR (" + k.hi + " = ? AND " + k.lo + " " + strict + " ?))", []any{hi, hi, lo}, nil
+	}
+	return "", nil, fmt.Errorf("filter %s: unsupported op %q", c.Param, c.Op)
 }
 
 // where compiles the scope and every condition into one WHERE clause.
@@ -60,7 +199,7 @@ func (r *resource) where(t *tx, s store.Scope, l query.List) (string, []any, err
 		conds, args = append(conds, c), append(args, a...)
 	}
 	for _, c := range l.Conds {
-		sqlc, a, err := r.cond(t, c)
+		sqlc, a, err := r.cond(t, s, c)
 		if err != nil {
 			return "", nil, err
 		}
@@ -74,7 +213,10 @@ func (r *resource) where(t *tx, s store.Scope, l query.List) (string, []any, err
 
 var sqlOps = map[query.Op]string{query.Op("gt"): ">", query.Op("lt"): "<", query.Op("gte"): ">=", query.Op("lte"): "<="}
 
-func (r *resource) cond(t *tx, c query.Cond) (string, []any, error) {
+func (r *resource) cond(t *tx, s store.Scope, c query.Cond) (string, []any, error) {
+	if fn, ok := r.scoped[c.Param]; ok {
+		return fn(s, c)
+	}
 	if fn, ok := r.params[c.Param]; ok {
 		return fn(c)
 	}
@@ -89,6 +231,27 @@ func (r *resource) cond(t *tx, c query.Cond) (string, []any, error) {
 	return fieldCond(f, c)
 }
 
+// intRange is the range of an integer column of kind k.
+func intRange(k kind) (lo, hi int64) {
+	if k == kInt32 {
+		return math.MinInt32, math.MaxInt32
+	}
+	return math.MinInt64, math.MaxInt64
+}
+
+// checkInt refuses a filter value outside the column's range (PostgreSQL would fail on it, SQLite
+// would silently match nothing): 400 naming the parameter, on both engines.
+func checkInt(c query.Cond, k kind, v int64) error {
+	lo, hi := intRange(k)
+	switch {
+	case v > hi:
+		return ep.Invalid(c.Param, fmt.Sprintf("is out of range: must be at most %d", hi))
+	case v < lo:
+		return ep.Invalid(c.Param, fmt.Sprintf("is out of range: must be at least %d", lo))
+	}
+	return nil
+}
+
 func fieldCond(f field, c query.Cond) (string, []any, error) {
 	expr := f.expr
 	var vals []any
@@ -97,26 +260,18 @@ func fieldCond(f field, c query.Cond) (string, []any, error) {
 		for _, s := range c.Strings {
 			vals = append(vals, s)
 		}
-	case kInt:
+	case kInt, kInt32:
 		for _, id := range c.IDs {
+			if err := checkInt(c, f.kind, id); err != nil {
+				return "", nil, err
+			}
 			vals = append(vals, id)
 		}
-		for _, n := range c.Numbers {
-			v, err := n.Minor(0)
-			if err != nil { // not an integer: can never equal an integer column
-				return numericNonInteger(expr, c, n)
-			}
-			vals = append(vals, v)
+		if len(c.Numbers) > 0 {
+			return numericInt(expr, f.kind, c)
 		}
 	case kMoney:
-		expr = scaled(f)
-		for _, n := range c.Numbers {
-			v, err := n.Minor(moneyScale)
-			if err != nil {
-				return "", nil, ep.Invalid(c.Param, "has too many decimal places or is out of range")
-			}
-			vals = append(vals, v)
-		}
+		return moneyCond(f.keyOf(), c)
 	case kBool:
 		return expr + " = ?", []any{c.Bool}, nil
 	}
@@ -141,19 +296,51 @@ func fieldCond(f field, c query.Cond) (string, []any, error) {
 	}
 }
 
-// numericNonInteger handles a non-integer value against an integer column: equality never
-// matches, comparisons compare against the value at money scale.
-func numericNonInteger(expr string, c query.Cond, n interface{ Minor(int32) (int64, error) }) (string, []any, error) {
+// numericInt compiles a numeric filter (exact decimals) on an integer column exactly: a
+// non-integer never equals an integer, and a comparison with one compares with its floor or
+// ceiling; an integer outside the column's range is refused as for ids. Values are below 10^18
+// in magnitude (money.ParseJSON), so floors and ceilings fit int64.
+func numericInt(expr string, k kind, c query.Cond) (string, []any, error) {
 	switch c.Op {
 	case "eq", "in":
-		return "1 = 0", nil, nil
+		var vals []any
+		for _, n := range c.Numbers {
+			r := rat(n)
+			if !r.IsInt() {
+				continue // never equals an integer
+			}
+			if !r.Num().IsInt64() {
+				return "", nil, ep.Invalid(c.Param, "is out of range")
+			}
+			if err := checkInt(c, k, r.Num().Int64()); err != nil {
+				return "", nil, err
+			}
+			vals = append(vals, r.Num().Int64())
+		}
+		if len(vals) == 0 {
+			return "1 = 0", nil, nil
+		}
+		return expr + " IN (" + placeholders(len(vals)) + ")", vals, nil
+	case "gt", "gte", "lt", "lte":
+		if len(c.Numbers) != 1 {
+			return "", nil, fmt.Errorf("filter %s: want one value", c.Param)
+		}
+		r := rat(c.Numbers[0])
+		var v *big.Int
+		if c.Op == "gt" || c.Op == "lte" {
+			v = floorRat(r)
+		} else {
+			v = ceilRat(r)
+		}
+		if !v.IsInt64() {
+			return "", nil, ep.Invalid(c.Param, "is out of range")
+		}
+		if err := checkInt(c, k, v.Int64()); err != nil {
+			return "", nil, err
+		}
+		return expr + " " + sqlOps[c.Op] + " ?", []any{v.Int64()}, nil
 	}
-	v, err := n.Minor(moneyScale)
-	if err != nil {
-		return "", nil, ep.Invalid(c.Param, "has too many decimal places or is out of range")
-	}
-	op := sqlOps[c.Op]
-	return fmt.Sprintf("(%s * 1000000) %s ?", expr, op), []any{v}, nil
+	return "", nil, fmt.Errorf("filter %s: unsupported op %q", c.Param, c.Op)
 }
 
 // orderBy compiles the sort keys; id ascending always breaks ties.
@@ -172,17 +359,20 @@ func (r *resource) orderBy(t *tx, l query.List) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("list %s: no sort field %q", r.from, s.Field)
 		}
-		expr := f.expr
+		exprs := []string{f.expr}
 		switch f.kind {
 		case kText:
-			expr += t.d.TextCollate
+			exprs[0] += t.d.TextCollate
 		case kMoney:
-			expr = scaled(f)
+			k := f.keyOf()
+			exprs = []string{k.hi, k.lo}
 		}
-		if s.Desc {
-			keys = append(keys, expr+" DESC NULLS FIRST")
-		} else {
-			keys = append(keys, expr+" ASC NULLS LAST")
+		for _, expr := range exprs {
+			if s.Desc {
+				keys = append(keys, expr+" DESC NULLS FIRST")
+			} else {
+				keys = append(keys, expr+" ASC NULLS LAST")
+			}
 		}
 	}
 	keys = append(keys, r.id+" ASC")

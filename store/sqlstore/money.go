@@ -28,7 +28,7 @@ var invoices = &resource{
 		"autoCollect": {expr: "i.auto_collect", kind: kBool}, "paymentStatus": {expr: "i.payment_status", kind: kText},
 		"thirdPartyPaymentStatus": {expr: "i.third_party_payment_status", kind: kText},
 		"thirdPartyRefundStatus":  {expr: "i.third_party_refund_status", kind: kText},
-		"contractOwnerId":         {expr: "i.contract_owner_id", kind: kInt},
+		"contractOwnerId":         {expr: "i.contract_owner_id", kind: kInt32},
 	},
 }
 
@@ -103,13 +103,20 @@ var providers = &resource{
 		"acceptExternalPayments":                     {expr: "p.accept_external_payments", kind: kBool},
 		"syncInstantBankPaymentsWithMandateCreation": {expr: "p.sync_ibp_with_mandate", kind: kBool},
 	},
-	params: map[string]custom{
-		"contractOwnerId": func(c query.Cond) (string, []any, error) {
+	scoped: map[string]scopedCustom{
+		// Only the caller's contract owners can match: a provider shared with an owner outside
+		// the caller's scope must not reveal that owner (the response hides it too, §6.15).
+		"contractOwnerId": func(s store.Scope, c query.Cond) (string, []any, error) {
 			args := make([]any, len(c.IDs))
 			for i, id := range c.IDs {
+				if err := checkInt(c, kInt32, id); err != nil {
+					return "", nil, err
+				}
 				args[i] = id
 			}
-			return "EXISTS (SELECT 1 FROM payment_provider_owners f WHERE f.provider_id = p.id AND f.contract_owner_id IN (" + placeholders(len(args)) + "))", args, nil
+			sc, sargs := scopeCond(s, "f.contract_owner_id")
+			return "EXISTS (SELECT 1 FROM payment_provider_owners f WHERE f.provider_id = p.id AND f.contract_owner_id IN (" + placeholders(len(args)) + ") AND " + sc + ")",
+				append(args, sargs...), nil
 		},
 	},
 }

@@ -175,7 +175,7 @@ var customers = &resource{
 	owner: "c.contract_owner_id",
 	id:    "c.id",
 	fields: map[string]field{
-		"id": {expr: "c.id", kind: kInt}, "contractOwnerId": {expr: "c.contract_owner_id", kind: kInt},
+		"id": {expr: "c.id", kind: kInt}, "contractOwnerId": {expr: "c.contract_owner_id", kind: kInt32},
 		"customerName": {expr: "c.customer_name", kind: kText}, "customerAccountNumber": {expr: "c.customer_account_number", kind: kText},
 		"currencyId":       {expr: "c.currency_id", kind: kInt},
 		"creditThreshold":  {expr: "c.credit_threshold", kind: kMoney, expExpr: "c.currency_exp"},

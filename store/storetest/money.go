@@ -285,7 +285,7 @@ func testBalanceAndCreditStatus(t *testing.T, s store.Store) {
 		}
 		// owed 310.00 + open 60.00 = 370.00 of 500.00 → 74 %.
 		list, total, err := tx.ListCreditStatus(store.Scope{Owners: []int32{7}}, query.List{Page: 1, PageSize: 10})
-		if err != nil || total != 1 || list[0].BillAmount != 37000 || list[0].ValueDifference != 13000 || list[0].Percent100 != 7400 {
+		if err != nil || total != 1 || list[0].BillAmount.Int64() != 37000 || list[0].ValueDifference.Int64() != 13000 || list[0].Percent100.Int64() != 7400 {
 			t.Fatalf("credit status: %+v %d %v", list, total, err)
 		}
 		for q, want := range map[string]int64{"gt:74": 0, "gte:74": 1, "74.00": 1, "lt:74.01": 1, "gt:73.999": 1} {
