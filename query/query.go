@@ -7,6 +7,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -443,6 +444,9 @@ func ParseValue(param, val string, f Filter) (Cond, error) {
 
 	switch c.Op {
 	case OpLike:
+		if err := checkText(param, rest); err != nil {
+			return Cond{}, err
+		}
 		c.Like = rest
 		return c, nil
 	case OpIn:
@@ -488,6 +492,9 @@ func (c *Cond) add(item string, f Filter, minID int64) error {
 	param := c.Param
 	switch f.Kind {
 	case String:
+		if err := checkText(param, item); err != nil {
+			return err
+		}
 		c.Strings = append(c.Strings, item)
 	case Enum:
 		if !slices.Contains(f.Enum, item) {
@@ -505,6 +512,9 @@ func (c *Cond) add(item string, f Filter, minID int64) error {
 		c.Numbers = append(c.Numbers, d)
 	case ID, IDEq:
 		n, ok := parseUint(item)
+		if !ok && tooLarge(item) {
+			return outOfRange(param, item)
+		}
 		if !ok || n < minID {
 			return errorf(param, "%s must be an integer >= %d: %s", param, minID, show(item))
 		}
@@ -518,6 +528,9 @@ func (c *Cond) add(item string, f Filter, minID int64) error {
 			return nil
 		}
 		n, ok := parseUint(item)
+		if !ok && tooLarge(item) {
+			return outOfRange(param, item)
+		}
 		if !ok || n < 1 {
 			return errorf(param, "%s must be an integer >= 1: %s", param, show(item))
 		}
@@ -529,6 +542,48 @@ func (c *Cond) add(item string, f Filter, minID int64) error {
 		c.Strings = append(c.Strings, item)
 	}
 	return nil
+}
+
+// tooLarge reports whether s is a string of ASCII digits too large for int64.
+func tooLarge(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err != nil
+}
+
+func outOfRange(param, item string) *Error {
+	return errorf(param, "%s is out of range (at most %d): %s", param, int64(math.MaxInt64), show(item))
+}
+
+// checkText refuses, in a text filter value, the characters no stored text can contain: NUL
+// (PostgreSQL cannot store it, SQLite's LIKE stops at it) and the other C0 controls and DEL,
+// except the whitespace free text may contain (tab, line feed, vertical tab, form feed,
+// carriage return; spec §2.13).
+func checkText(param, v string) error {
+	if r, ok := controlChar(v); ok {
+		return errorf(param, "%s contains a control character (U+%04X)", param, r)
+	}
+	return nil
+}
+
+// controlChar returns the first character of s that is NUL, another C0 control other than tab,
+// line feed, vertical tab, form feed and carriage return, or DEL; ok is false when there is none.
+func controlChar(s string) (r rune, ok bool) {
+	for _, r := range s {
+		switch {
+		case r == '\t', r == '\n', r == '\v', r == '\f', r == '\r':
+		case r < 0x20, r == 0x7f:
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // validDate reports whether s is a real calendar date YYYY-MM-DD with a year

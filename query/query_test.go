@@ -160,6 +160,10 @@ func TestParseFilters(t *testing.T) {
 		{"type=STRIPE", []string{`type eq s=["STRIPE"] ids=[] n=[] b=false like=""`}},
 		{"type=in:GO_CARDLESS,STRIPE", []string{`type in s=["GO_CARDLESS" "STRIPE"] ids=[] n=[] b=false like=""`}},
 		{"type=like:card", []string{`type like s=[] ids=[] n=[] b=false like="card"`}},
+		// Free text may contain tab, line feed, vertical tab, form feed and carriage return.
+		{"name=a%09b%0A%0B%0C%0D", []string{`name eq s=["a\tb\n\v\f\r"] ids=[] n=[] b=false like=""`}},
+		{"name=like:%09", []string{`name like s=[] ids=[] n=[] b=false like="\t"`}},
+		{"customerPaymentId=9223372036854775807", []string{`customerPaymentId eq s=[] ids=[9223372036854775807] n=[] b=false like=""`}},
 		// Typed.
 		{"customerId=1001", []string{`customerId eq s=[] ids=[1001] n=[] b=false like=""`}},
 		{"billRunType=NORMAL", []string{`billRunType eq s=["NORMAL"] ids=[] n=[] b=false like=""`}},
@@ -299,8 +303,26 @@ func TestParseErrors(t *testing.T) {
 		{query: paging + "customerPaymentId=in:1,0", param: "customerPaymentId", msg: "customerPaymentId must be an integer >= 1: 0"},
 		{query: paging + "customerPaymentId=gt:-1", param: "customerPaymentId", msg: "customerPaymentId must be an integer >= 0: -1"},
 		{query: paging + "customerPaymentId=1.5", param: "customerPaymentId", msg: "customerPaymentId must be an integer >= 1: 1.5"},
-		{query: paging + "customerPaymentId=9223372036854775808", param: "customerPaymentId", msg: "customerPaymentId must be an integer >= 1: 9223372036854775808"},
+		{query: paging + "customerPaymentId=9223372036854775808", param: "customerPaymentId", msg: "customerPaymentId is out of range (at most 9223372036854775807): 9223372036854775808"},
 		{query: paging + "customerPaymentId=gtn:1", param: "customerPaymentId", msg: "customerPaymentId does not accept gtn:"},
+
+		{query: paging + "customerPaymentId=gt:99999999999999999999", param: "customerPaymentId", msg: "customerPaymentId is out of range (at most 9223372036854775807): 99999999999999999999"},
+		{query: paging + "customerPaymentId=in:1,9223372036854775808", param: "customerPaymentId", msg: "customerPaymentId is out of range (at most 9223372036854775807): 9223372036854775808"},
+		{query: paging + "customerPaymentId=-9223372036854775809", param: "customerPaymentId", msg: "customerPaymentId must be an integer >= 1: -9223372036854775809"},
+		{query: paging + "customerId=9223372036854775808", param: "customerId", msg: "customerId is out of range (at most 9223372036854775807): 9223372036854775808"},
+		{query: paging + "percentageDifference=9223372036854775808", param: "percentageDifference", msg: "percentageDifference is out of range: 9223372036854775808"},
+		{query: paging + "percentageDifference=gt:-9223372036854775809", param: "percentageDifference", msg: "percentageDifference is out of range: -9223372036854775809"},
+
+		// Control characters in text (issue 6 item 7): NUL cannot be stored by PostgreSQL and
+		// ends a LIKE pattern on SQLite; no stored text contains the other C0 controls or DEL.
+		{query: paging + "name=a%00b", param: "name", msg: "name contains a control character (U+0000)"},
+		{query: paging + "name=in:a,b%00", param: "name", msg: "name contains a control character (U+0000)"},
+		{query: paging + "name=like:%00", param: "name", msg: "name contains a control character (U+0000)"},
+		{query: paging + "name=like:a*%01", param: "name", msg: "name contains a control character (U+0001)"},
+		{query: paging + "name=%7F", param: "name", msg: "name contains a control character (U+007F)"},
+		{query: paging + "name=x%1B", param: "name", msg: "name contains a control character (U+001B)"},
+		{query: paging + "type=like:%00", param: "type", msg: "type contains a control character (U+0000)"},
+		{query: paging + "type=GO_CARDLESS%00", param: "type", msg: `type must be one of GO_CARDLESS, STRIPE, BACS: "GO_CARDLESS\x00"`},
 
 		// IDEq.
 		{query: paging + "invoiceId=gt:1", param: "invoiceId", msg: "invoiceId does not accept gt:"},
