@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -46,17 +45,6 @@ func (c *config) bind(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.brand, "brand", env(getenv, "ELEVATEPAY_BRAND", "elevatepay"), "brand name POST /v1/authenticate expects (env ELEVATEPAY_BRAND)")
 }
 
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	return nil
-}
-
 // openStore opens the configured database and applies migrations.
 func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
 	switch {
@@ -69,7 +57,7 @@ func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
 		}
 		return sqlite.Open(ctx, path)
 	}
-	return nil, fmt.Errorf("database URL must start with sqlite: or postgres://")
+	return nil, checkDatabase(c.database)
 }
 
 const secretSetting = "jwt_secret"
@@ -81,7 +69,7 @@ func (c *config) tokens(ctx context.Context, st store.Store) (*auth.Tokens, erro
 	secret := []byte(c.jwtSecret)
 	if len(secret) == 0 {
 		if st.Engine() != "sqlite" {
-			return nil, fmt.Errorf("--jwt-secret (ELEVATEPAY_JWT_SECRET) is required with PostgreSQL")
+			return nil, fmt.Errorf("--jwt-secret (ELEVATEPAY_JWT_SECRET) is required with PostgreSQL (%s)", secretHint)
 		}
 		b := make([]byte, 48)
 		if _, err := rand.Read(b); err != nil {
@@ -122,7 +110,7 @@ func parseOwners(s string) ([]int32, error) {
 	for _, f := range strings.Split(s, ",") {
 		var id int32
 		if _, err := fmt.Sscan(strings.TrimSpace(f), &id); err != nil || id < 1 {
-			return nil, fmt.Errorf("contract owner ids must be integers >= 1: %q", f)
+			return nil, fmt.Errorf("--contract-owners: contract owner ids are integers >= 1 separated by commas, e.g. 7 or 7,9; got %q", f)
 		}
 		ids = append(ids, id)
 	}
@@ -137,7 +125,7 @@ func parseAccess(owners, scope string) ([]int32, []string, error) {
 	}
 	scopes, err := auth.ParseScopes(scope)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("--scope %q: %w; the scopes are payments:read payments:write providers:write admin, separated by spaces", scope, err)
 	}
 	return ids, scopes, nil
 }

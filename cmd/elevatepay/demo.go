@@ -21,8 +21,10 @@ const (
 )
 
 // seedDemo fills an empty database with a demo contract owner's data, then prints an admin
-// token and example requests. A database that already has customers is left as it is.
-func seedDemo(ctx context.Context, svc *service.Service, tokens *auth.Tokens, base string, out io.Writer) error {
+// token and example requests. A database that already has customers is left as it is, and the
+// output says so and how to start afresh; the examples then still work (they only read), and
+// the demo login is printed only when the demo account exists.
+func seedDemo(ctx context.Context, svc *service.Service, tokens *auth.Tokens, base, database string, out io.Writer) error {
 	admin := auth.Principal{Subject: "demo-admin", Admin: true, Scopes: []string{auth.ScopeAdmin}}
 	_, total, err := svc.ListCustomers(ctx, admin, query.List{Page: 1, PageSize: 1})
 	if err != nil {
@@ -32,9 +34,9 @@ func seedDemo(ctx context.Context, svc *service.Service, tokens *auth.Tokens, ba
 		if err := seedDemoData(ctx, svc, admin); err != nil {
 			return err
 		}
-		fmt.Fprintln(out, "demo data created for contract owner 7 (customers, sites, invoices, payment providers)")
+		fmt.Fprintln(out, "demo data created for contract owner 7 (customers, sites, invoices, payments, payment providers)")
 	} else {
-		fmt.Fprintln(out, "database is not empty: demo data not seeded")
+		fmt.Fprintln(out, alreadyHasData(database, total))
 	}
 	tok, err := tokens.Issue(admin, 24*time.Hour)
 	if err != nil {
@@ -47,14 +49,40 @@ Admin token (valid 24 hours):
 Try:
 curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/customers?page=1&pageSize=20'
 curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/invoices?page=1&pageSize=50&paymentStatus=in:UNPAID,PARTIALLY_PAID&sort=dueDate'
+curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/customer-credit-status?page=1&pageSize=50&percentageDifference=gte:80'
 curl -s -H 'Authorization: Bearer %[2]s' '%[1]s/v1/payment-providers?page=1&pageSize=10&fields=id,name,type,status'
-
+`, base, tok)
+	users, err := svc.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	demoAccount := false
+	for _, u := range users {
+		if u.Username == demoUser && !u.Disabled {
+			demoAccount = true
+		}
+	}
+	if demoAccount {
+		fmt.Fprintf(out, `
 Log in as the demo user (POST /v1/authenticate):
-curl -s -H 'Content-Type: application/json' -d '{"brand":"%[3]s","username":"%[4]s","password":"%[5]s"}' '%[1]s/v1/authenticate'
-
-API reference: %[1]s/docs
-`, base, tok, svc.Brand, demoUser, demoPassword)
+curl -s -H 'Content-Type: application/json' -d '{"brand":"%[2]s","username":"%[3]s","password":"%[4]s"}' '%[1]s/v1/authenticate'
+`, base, svc.Brand, demoUser, demoPassword)
+	} else {
+		fmt.Fprintf(out, "\n(No login example: this database has no enabled %q account; add one with 'elevatepay users add'.)\n", demoUser)
+	}
+	fmt.Fprintf(out, "\nAPI reference: %s/docs\n", base)
 	return nil
+}
+
+// alreadyHasData tells why --demo added nothing and how to start afresh.
+func alreadyHasData(database string, customers int64) string {
+	if path, ok := sqlitePath(database); ok {
+		return fmt.Sprintf("the database %[1]s already has data (%[2]d customers); demo data was not added.\n"+
+			"To start afresh: stop the server and remove %[1]s (and %[1]s-wal, %[1]s-shm), or pass --database sqlite:other.db.",
+			path, customers)
+	}
+	return fmt.Sprintf("the PostgreSQL database already has data (%d customers); demo data was not added.\n"+
+		"To start afresh: point --database (DATABASE_URL) at an empty database.", customers)
 }
 
 func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principal) error {
@@ -91,7 +119,7 @@ func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principa
 			[]invoiceSeed{{"INV-000101", "NORMAL", "2024-01-01", "2024-01-31", "80"}, {"INV-000123", "NORMAL", "2024-02-01", "2024-02-29", "120"},
 				{"ADH-000045", "ADHOC", "2024-02-10", "2024-03-10", "45"}}},
 		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Beta GmbH", CustomerAccountNumber: str("BETA0001"), CurrencyID: 2,
-			CreditThreshold: dec("1000")},
+			CreditThreshold: dec("300")}, // owes 250.50: 83.5 % of the threshold, so percentageDifference=gte:80 finds it
 			siteSeed{"Beta Office", "BACS", nil},
 			[]invoiceSeed{{"INV-000201", "NORMAL", "2024-02-01", "2024-03-01", "250.5"}}},
 		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Gamma Inc", CustomerAccountNumber: str("GAMMA001"), CurrencyID: 3},

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,28 +29,42 @@ commands:
   migrate   apply database migrations and exit
   token     print a signed bearer token
   users     add | list | disable | enable accounts of POST /v1/authenticate
+  version   print the version and commit
 
-Run 'elevatepay <command> -h' for the flags of a command.`
+Run 'elevatepay <command> --help' for the flags of a command.`
 
-// run is the whole program, testable in-process.
+// run is the whole program, testable in-process. A command that printed its help as asked
+// returns nil (exit status 0).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("no command given")
 	}
+	var err error
 	switch args[0] {
 	case "serve":
-		return runServe(ctx, args[1:], getenv, stdout, stderr)
+		err = runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
-		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+		err = runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "token":
-		return runToken(ctx, args[1:], getenv, stdout, stderr)
+		err = runToken(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
-		return runUsers(ctx, args[1:], getenv, stdin, stdout, stderr)
-	case "help", "-h", "--help":
+		err = runUsers(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] != "help" { // elevatepay help serve = elevatepay serve --help
+			return run(ctx, append(args[1:], "--help"), getenv, stdin, stdout, stderr)
+		}
 		fmt.Fprintln(stdout, usage)
 		return nil
+	default:
+		fmt.Fprintln(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
 	}
-	fmt.Fprintln(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
 }

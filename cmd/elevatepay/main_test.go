@@ -125,13 +125,7 @@ func runCurl(t *testing.T, line string) (int, string) {
 func TestServeDemo(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	base, out, stop := startServe(t, []string{"--demo", "--database", "sqlite:" + db}, noEnv)
-	var curls []string
-	sc := bufio.NewScanner(strings.NewReader(out.String()))
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "curl ") {
-			curls = append(curls, sc.Text())
-		}
-	}
+	curls := printedCurls(out.String())
 	if len(curls) < 3 {
 		t.Fatalf("demo printed %d curl commands:\n%s", len(curls), out.String())
 	}
@@ -150,12 +144,88 @@ func TestServeDemo(t *testing.T) {
 	// A second start keeps the data and the JWT secret: the first run's token still works.
 	tok := regexp.MustCompile(`Bearer ([A-Za-z0-9._-]+)`).FindStringSubmatch(curls[0])[1]
 	base2, out2, stop2 := startServe(t, []string{"--demo", "--database", "sqlite:" + db}, noEnv)
-	if !strings.Contains(out2.String(), "not empty") {
+	// It says the demo data was not added and how to start afresh (issue 6, item 20), and its
+	// examples still work on the existing data, the demo login included.
+	for _, want := range []string{
+		"the database " + db + " already has data (3 customers); demo data was not added.",
+		"To start afresh: stop the server and remove " + db + " (and " + db + "-wal, " + db + "-shm), or pass --database sqlite:other.db.",
+		"/v1/authenticate",
+	} {
+		if !strings.Contains(out2.String(), want) {
+			t.Errorf("second --demo run: output lacks %q:\n%s", want, out2.String())
+		}
+	}
+	if strings.Contains(out2.String(), "demo data created") {
 		t.Errorf("second --demo run re-seeded: %s", out2.String())
+	}
+	again := printedCurls(out2.String())
+	if len(again) != len(curls) {
+		t.Errorf("second --demo run printed %d examples, the first %d", len(again), len(curls))
+	}
+	for _, c := range again {
+		if status, body := runCurl(t, c); status != 200 || len(body) < 10 {
+			t.Errorf("on the existing data: %s\n→ %d %s", c, status, body)
+		}
 	}
 	status, body = runCurl(t, "curl -H 'Authorization: Bearer "+tok+"' '"+base2+"/v1/customers?page=1&pageSize=50'")
 	if status != 200 || strings.Count(body, `"customerName"`) != 3 {
 		t.Errorf("after restart: %d %s", status, body)
+	}
+	stop2()
+
+	// Without the demo account the login example is left out, and the output says why.
+	if err := run(context.Background(), []string{"users", "disable", "--database", "sqlite:" + db, "--username", demoUser}, noEnv, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	_, out3, stop3 := startServe(t, []string{"--demo", "--database", "sqlite:" + db}, noEnv)
+	if strings.Contains(out3.String(), "/v1/authenticate") || !strings.Contains(out3.String(), `no enabled "demo" account`) {
+		t.Errorf("demo account disabled: output\n%s", out3.String())
+	}
+	for _, c := range printedCurls(out3.String()) {
+		if status, body := runCurl(t, c); status != 200 {
+			t.Errorf("%s\n→ %d %s", c, status, body)
+		}
+	}
+	stop3()
+}
+
+// printedCurls returns the curl commands of serve's output.
+func printedCurls(out string) []string {
+	var curls []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "curl ") {
+			curls = append(curls, sc.Text())
+		}
+	}
+	return curls
+}
+
+// TestServeDemoPostgres: --demo seeds an empty PostgreSQL database once; a second start says
+// the database already has data, without printing its URL, and its examples still work.
+func TestServeDemoPostgres(t *testing.T) {
+	url := testdb.PostgresSchemaURL(t)
+	getenv := envOf(map[string]string{"DATABASE_URL": url, "ELEVATEPAY_JWT_SECRET": "a-secret-for-postgres-of-32-bytes-or-more"})
+	_, out, stop := startServe(t, []string{"--demo"}, getenv)
+	if !strings.Contains(out.String(), "demo data created") {
+		t.Errorf("first run: %s", out.String())
+	}
+	for _, c := range printedCurls(out.String()) {
+		if status, body := runCurl(t, c); status != 200 || len(body) < 10 {
+			t.Errorf("%s\n→ %d %s", c, status, body)
+		}
+	}
+	stop()
+	_, out2, stop2 := startServe(t, []string{"--demo"}, getenv)
+	if !strings.Contains(out2.String(), "the PostgreSQL database already has data (3 customers); demo data was not added.") ||
+		!strings.Contains(out2.String(), "point --database (DATABASE_URL) at an empty database") || strings.Contains(out2.String(), url) {
+		t.Errorf("second run: %s", out2.String())
+	}
+	for _, c := range printedCurls(out2.String()) {
+		if status, body := runCurl(t, c); status != 200 || len(body) < 10 {
+			t.Errorf("%s\n→ %d %s", c, status, body)
+		}
 	}
 	stop2()
 }
@@ -234,10 +304,7 @@ func TestServePostgres(t *testing.T) {
 
 // TestSignals builds the binary and checks SIGINT and SIGTERM stop it with exit status 0.
 func TestSignals(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "elevatepay")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--database", "sqlite:"+filepath.Join(t.TempDir(), "sig.db"))
 		cmd.Env = append(os.Environ(), "DATABASE_URL=", "ELEVATEPAY_JWT_SECRET=")

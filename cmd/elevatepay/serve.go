@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,18 +16,24 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := newFlagSet("serve")
 	var cfg config
 	cfg.bind(fs, getenv)
 	addr := fs.String("addr", env(getenv, "ELEVATEPAY_ADDR", "127.0.0.1:8080"), "listen address (env ELEVATEPAY_ADDR)")
 	demo := fs.Bool("demo", false, "seed demo data into an empty database and print an admin token and example requests")
 	logLevel := fs.String("log-level", env(getenv, "ELEVATEPAY_LOG_LEVEL", "info"), "debug, info, warn or error (env ELEVATEPAY_LOG_LEVEL)")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("--log-level: %w", err)
+	level, err := parseLogLevel(*logLevel)
+	if err != nil {
+		return err
+	}
+	if err := checkAddr(*addr); err != nil {
+		return err
+	}
+	if err := cfg.check(); err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
@@ -48,17 +53,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return listenError(*addr, err)
 	}
 	base := "http://" + ln.Addr().String()
 	if *demo {
-		if err := seedDemo(ctx, svc, tokens, base, stdout); err != nil {
+		if err := seedDemo(ctx, svc, tokens, base, cfg.database, stdout); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Engine())
+	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Engine(), "version", versionString())
 	fmt.Fprintf(stdout, "elevatepay listening on %s (database: %s)\n", base, st.Engine())
 
 	go purgeIdempotencyKeys(ctx, st, logger)
@@ -101,10 +106,13 @@ func purgeIdempotencyKeys(ctx context.Context, st store.Store, log *slog.Logger)
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs := newFlagSet("migrate")
 	var cfg config
 	cfg.bind(fs, getenv)
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return err
+	}
+	if err := checkDatabase(cfg.database); err != nil {
 		return err
 	}
 	st, err := cfg.openStore(ctx)

@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
+
 	"fmt"
 	"io"
 	"strings"
@@ -15,37 +15,54 @@ import (
 
 func runUsers(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: elevatepay users add|list|disable|enable [flags]")
+		fmt.Fprintln(stderr, commandHelp["users"])
+		return fmt.Errorf("users: a subcommand is required: add, list, disable or enable")
 	}
-	fs := flag.NewFlagSet("users "+args[0], flag.ContinueOnError)
+	if isHelpArg(args[0]) {
+		fmt.Fprintln(stdout, commandHelp["users"])
+		return errHelp
+	}
+	name := "users " + args[0]
+	if _, ok := commandHelp[name]; !ok {
+		fmt.Fprintln(stderr, commandHelp["users"])
+		return fmt.Errorf("unknown users command %q (add, list, disable, enable)", args[0])
+	}
+	fs := newFlagSet(name)
 	var cfg config
 	cfg.bind(fs, getenv)
-	username := fs.String("username", "", "account name")
+	var username *string
+	if args[0] != "list" {
+		username = fs.String("username", "", "account name")
+	}
 	var owners, scope *string
 	var admin, passwordStdin *bool
 	var password *string
 	if args[0] == "add" {
 		owners = fs.String("contract-owners", "", "comma-separated contract owner ids")
-		admin = fs.Bool("admin", false, "the account sees every contract owner")
-		scope = fs.String("scope", "payments:read payments:write", "space-separated scopes")
+		admin = fs.Bool("admin", false, "the account sees every contract owner (and gets the admin scope unless --scope is given)")
+		scope = fs.String("scope", "", scopeFlagHelp)
 		password = fs.String("password", "", "password (prefer --password-stdin)")
 		passwordStdin = fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	}
-	if err := parseFlags(fs, args[1:], stderr); err != nil {
+	if err := parseFlags(fs, args[1:], stdout, stderr); err != nil {
 		return err
 	}
-	st, err := cfg.openStore(ctx)
-	if err != nil {
-		return err
+	if username != nil && *username == "" {
+		return fmt.Errorf("%s: --username is required", name)
 	}
-	defer st.Close()
-	svc := &service.Service{Store: st}
-	switch args[0] {
-	case "add":
-		if *username == "" {
-			return fmt.Errorf("--username is required")
+	// Everything is checked before the database is opened.
+	var user *ep.User
+	var pw string
+	if args[0] == "add" {
+		if *owners == "" && !*admin {
+			return fmt.Errorf("users add: one of --contract-owners (e.g. --contract-owners 7) or --admin (every contract owner) is required")
 		}
-		pw := *password
+		ids, scopes, err := parseAccess(*owners, accessScope(flagSet(fs, "scope"), *scope, *admin))
+		if err != nil {
+			return err
+		}
+		user = &ep.User{Username: *username, ContractOwnerIDs: ids, Admin: *admin, Scopes: scopes}
+		pw = *password
 		if *passwordStdin {
 			line, err := bufio.NewReader(stdin).ReadString('\n')
 			if err != nil && err != io.EOF {
@@ -54,17 +71,24 @@ func runUsers(ctx context.Context, args []string, getenv func(string) string, st
 			pw = strings.TrimRight(line, "\r\n")
 		}
 		if pw == "" {
-			return fmt.Errorf("a password is required (--password-stdin or --password)")
+			return fmt.Errorf("users add: a password is required (--password-stdin or --password)")
 		}
-		ids, scopes, err := parseAccess(*owners, *scope)
-		if err != nil {
+	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	st, err := cfg.openExisting(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := &service.Service{Store: st}
+	switch args[0] {
+	case "add":
+		if err := svc.AddUser(ctx, user, pw); err != nil {
 			return err
 		}
-		u := &ep.User{Username: *username, ContractOwnerIDs: ids, Admin: *admin, Scopes: scopes}
-		if err := svc.AddUser(ctx, u, pw); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "user %s added\n", u.Username)
+		fmt.Fprintf(stdout, "user %s added\n", user.Username)
 	case "list":
 		users, err := svc.ListUsers(ctx)
 		if err != nil {
@@ -77,15 +101,10 @@ func runUsers(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return tw.Flush()
 	case "disable", "enable":
-		if *username == "" {
-			return fmt.Errorf("--username is required")
-		}
 		if err := svc.DisableUser(ctx, *username, args[0] == "disable"); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "user %s %sd\n", *username, args[0])
-	default:
-		return fmt.Errorf("unknown users command %q (add, list, disable, enable)", args[0])
 	}
 	return nil
 }
