@@ -1833,8 +1833,8 @@ type GetPaymentProviderMandateParams struct {
 	// ThirdPartyCustomerReference Reference to a customer in a third-party system, e.g. Stripe Customer ID (mandatory for Stripe-family methods, else 400), or optional references such as a GoCardless customer reference or a Finastra account number. 0–100 characters. Free-text rule: only letters (ASCII or any Unicode letter), ASCII digits, whitespace and _ % £ @ & # = ' : ; ` ’ , | ! — – ( ) \ / - + . ? * are allowed (else 400).
 	ThirdPartyCustomerReference *string `form:"thirdPartyCustomerReference,omitempty" json:"thirdPartyCustomerReference,omitempty"`
 
-	// ContractOwnerId Contract owner whose provider of that family is asked (integer `>= 1`, within the caller's contract owners, else 403). Needed when the caller has several contract owners with such a provider.
-	ContractOwnerId *int64 `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
+	// ContractOwnerId Contract owner whose provider of that family is asked (int32, `1 … 2147483647`, else 400; within the caller's contract owners, else 403). Needed when the caller has several contract owners with such a provider.
+	ContractOwnerId *int32 `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
 
 	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
 	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
@@ -1857,8 +1857,8 @@ type GetPaymentProvidersParams struct {
 	// Type Filter by the payment type (`type`) the provider handles. String filter over `PaymentMethod` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentMethod` name (case-sensitive), else 400.
 	Type *string `form:"type,omitempty" json:"type,omitempty"`
 
-	// ContractOwnerId Providers whose `contractOwnerIds` contains this contract owner id (integer `>= 1`). Typed parameter: the plain value only; `in:`, `like:` or comparison prefixes are rejected (400).
-	ContractOwnerId *int64 `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
+	// ContractOwnerId Providers whose `contractOwnerIds` contains this contract owner id (int32, `1 … 2147483647`, else 400); only the caller's contract owners can match. Typed parameter: the plain value only; `in:`, `like:` or comparison prefixes are rejected (400).
+	ContractOwnerId *int32 `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
 
 	// InstantBankPayments Filter by whether the provider supports instant bank payments. `true` or `false` (lower case only).
 	InstantBankPayments *bool `form:"instantBankPayments,omitempty" json:"instantBankPayments,omitempty"`
