@@ -18,6 +18,8 @@ type Service struct {
 	Tokens *auth.Tokens
 	Brand  string           // brand name POST /authenticate expects
 	Now    func() time.Time // clock; time.Now when nil
+	// Passwords bounds how many password checks run at once; auth.DefaultChecker() when nil.
+	Passwords *auth.Checker
 }
 
 func (s *Service) now() time.Time {

@@ -18,46 +18,63 @@ var errBadCredentials = ep.Errorf(ep.EUNAUTHORIZED, "invalid username or passwor
 // Authenticate checks credentials and returns a 15-minute token (spec §4.27, OP-7). Wrong
 // password, unknown user, disabled and locked accounts get one identical 401 that takes the same
 // time (a bcrypt comparison runs in every case).
+//
+// The password is checked outside any transaction (bcrypt takes about 250 ms: inside a write
+// transaction it held SQLite's write lock, or a PostgreSQL connection, for that long) and through
+// the bounded Checker, which every attempt passes, unknown users and locked accounts too. The
+// outcome is then recorded in a short transaction that decides from the database row as it is
+// at that moment: a failure is counted atomically and the MaxFailures-th locks the account; a
+// success is refused when the account got locked meanwhile (by failures counted while this
+// attempt was being checked).
 func (s *Service) Authenticate(ctx context.Context, brand, username, password string) (token string, err error) {
 	if brand != s.Brand {
 		return "", ep.Errorf(ep.ENOTFOUND, "unknown brand")
 	}
+	u, err := read(ctx, s, func(tx store.Tx) (*ep.User, error) { return tx.UserByName(username) })
+	if ep.ErrorCode(err) == ep.ENOTFOUND {
+		u, err = nil, nil
+	} else if err != nil {
+		return "", err
+	}
+	hash := auth.DummyHash()
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	match, err := s.passwords().Check(ctx, hash, password)
+	if err != nil {
+		return "", err
+	}
 	now := s.now()
+	if u == nil || (auth.Attempts{LockedUntil: lockEnd(u.LockedUntil)}).Locked(now) {
+		return "", errBadCredentials
+	}
+	if !match {
+		err := s.tx(ctx, func(tx store.Tx) error {
+			n, counted, err := tx.CountUserFailure(u.ID, now.Unix())
+			if err != nil || !counted {
+				return err
+			}
+			// The count is the database's, after this failure: the policy decides from it, and
+			// the row stays locked (PostgreSQL) or the database is (SQLite) until commit.
+			if att := (auth.Attempts{Failures: n - 1}).AfterFailure(now); !att.LockedUntil.IsZero() {
+				return tx.SetUserAttempts(u.ID, att.Failures, att.LockedUntil.Unix())
+			}
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		return "", errBadCredentials
+	}
 	var user *ep.User
-	var ok bool
-	err = s.tx(ctx, func(tx store.Tx) error {
-		u, err := tx.UserByName(username)
-		if ep.ErrorCode(err) == ep.ENOTFOUND {
-			auth.CheckPassword(auth.DummyHash(), password)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		att := auth.Attempts{Failures: u.Failures}
-		if u.LockedUntil > 0 {
-			att.LockedUntil = unix(u.LockedUntil)
-		}
-		match := auth.CheckPassword(u.PasswordHash, password)
-		switch {
-		case att.Locked(now):
-			return nil
-		case !match:
-			att = att.AfterFailure(now)
-		default:
-			att = att.AfterSuccess()
-			ok = !u.Disabled
-		}
-		var until int64
-		if !att.LockedUntil.IsZero() {
-			until = att.LockedUntil.Unix()
-		}
-		user = u
-		return tx.SetUserAttempts(u.ID, att.Failures, until)
+	err = s.tx(ctx, func(tx store.Tx) (err error) {
+		user, err = tx.ResetUserFailures(u.ID, now.Unix())
+		return err
 	})
 	if err != nil {
 		return "", err
 	}
-	if !ok {
+	if user == nil || user.Disabled {
 		return "", errBadCredentials
 	}
 	if len(user.Scopes) == 0 {
@@ -68,6 +85,21 @@ func (s *Service) Authenticate(ctx context.Context, brand, username, password st
 		return "", err
 	}
 	return tok, nil
+}
+
+func (s *Service) passwords() *auth.Checker {
+	if s.Passwords != nil {
+		return s.Passwords
+	}
+	return auth.DefaultChecker()
+}
+
+// lockEnd is the end of an account's lock (zero time when never locked).
+func lockEnd(lockedUntil int64) time.Time {
+	if lockedUntil > 0 {
+		return unix(lockedUntil)
+	}
+	return time.Time{}
 }
 
 // AddUser creates an account with a hashed password.

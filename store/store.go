@@ -72,6 +72,15 @@ type Tx interface {
 	ListUsers() ([]ep.User, error)
 	SetUserDisabled(username string, disabled bool) error
 	SetUserAttempts(id int64, failures int, lockedUntil int64) error
+	// CountUserFailure adds one failed login to account id in one statement (failures =
+	// failures + 1), unless the account is locked at now (unix seconds; locked while now <
+	// locked_until). It returns the new count, or counted=false when the account is locked or
+	// gone and nothing changed. On PostgreSQL the row stays locked until the transaction ends.
+	CountUserFailure(id, now int64) (failures int, counted bool, err error)
+	// ResetUserFailures records a successful login of account id: its failure count is cleared,
+	// unless the account is locked at now. It returns the account as it stands after the change,
+	// or nil when the account is locked or gone (nothing changed).
+	ResetUserFailures(id, now int64) (*ep.User, error)
 
 	// Currencies (global).
 	CreateCurrency(c *ep.Currency) error

@@ -122,6 +122,27 @@ func (t *tx) SetUserAttempts(id int64, failures int, lockedUntil int64) error {
 	return nil
 }
 
+func (t *tx) CountUserFailure(id, now int64) (int, bool, error) {
+	var n int
+	err := t.queryRow("UPDATE users SET failures = failures + 1 WHERE id = ? AND locked_until <= ? RETURNING failures", id, now).Scan(&n)
+	if isNoRows(err) {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, fmt.Errorf("count failed login: %w", err)
+	}
+	return n, true, nil
+}
+
+func (t *tx) ResetUserFailures(id, now int64) (*ep.User, error) {
+	u, err := scanUser(t.queryRow("UPDATE users SET failures = 0, locked_until = 0 WHERE id = ? AND locked_until <= ? RETURNING "+userColumns, id, now))
+	if isNoRows(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("record login: %w", err)
+	}
+	return u, nil
+}
+
 // ---- currencies ----
 
 var currencies = &resource{

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"Migrations", testMigrations},
 		{"Settings", testSettings},
 		{"Users", testUsers},
+		{"LoginFailures", testLoginFailures},
 		{"Currencies", testCurrencies},
 		{"CustomersAndScope", testCustomers},
 		{"Sites", testSites},
