@@ -134,6 +134,9 @@ func validate(schema *openapi3.Schema, v any) error {
 	if schema == nil {
 		return nil
 	}
+	if err := checkText(schema, v); err != nil { // control characters (textcheck.go)
+		return err
+	}
 	err := schema.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.EnableFormatValidation())
 	if err == nil {
 		return nil
