@@ -40,6 +40,7 @@ func loadContract() (*contract, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("validate openapi: %w", err)
 	}
+	nullableRefs(doc)
 	c := &contract{Doc: doc, Ops: map[string]*operation{}}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -51,6 +52,42 @@ func loadContract() (*contract, error) {
 		}
 	}
 	return c, nil
+}
+
+// nullValueRef is the schema a nullable $ref property names beside its target:
+// `oneOf: [{$ref: X}, {$ref: NullValue}]` is OpenAPI 3.0.3 for "X or null".
+const nullValueRef = "#/components/schemas/NullValue"
+
+// nullableRefs rewrites every `oneOf: [X, NullValue]` of the component schemas into the
+// equivalent `allOf: [X]` with `nullable: true`, which kin-openapi validates as X while
+// admitting null, so a bad value gets X's own field error ("must be one of …") rather than a
+// "matches no schema of oneOf" one, and /docs shows the property as a nullable X.
+func nullableRefs(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(*openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if len(s.OneOf) == 2 && s.OneOf[1].Ref == nullValueRef && s.OneOf[0].Ref != "" {
+			s.AllOf, s.OneOf, s.Nullable = openapi3.SchemaRefs{s.OneOf[0]}, nil, true
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+		for _, l := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, x := range l {
+				walk(x)
+			}
+		}
+	}
+	for _, s := range doc.Components.Schemas {
+		walk(s)
+	}
 }
 
 func strList(v any) []string {
