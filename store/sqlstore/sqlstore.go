@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -28,6 +29,9 @@ type Dialect struct {
 	TextCollate string        // collation clause making text sort by code point
 	IsUnique    func(error) bool
 	IsRetryable func(error) bool
+	// MigrationLock, when set, returns a new session lock that Migrate holds while it applies
+	// migrations, so processes migrating one database together take turns.
+	MigrationLock func() lock.SessionLocker
 }
 
 // DB is a store.Store on a database/sql connection pool.
@@ -50,13 +54,20 @@ func New(db *sql.DB, d Dialect, migrations fs.FS) *DB {
 // SQL returns the underlying pool (for tests and tools).
 func (s *DB) SQL() *sql.DB { return s.db }
 
-func (s *DB) provider() (*goose.Provider, error) {
-	return goose.NewProvider(s.d.Goose, s.db, s.migrations)
+// provider returns the goose provider; locked makes it hold the dialect's migration lock while
+// it applies migrations (checks for pending ones never take it).
+func (s *DB) provider(locked bool) (*goose.Provider, error) {
+	var opts []goose.ProviderOption
+	if locked && s.d.MigrationLock != nil {
+		opts = append(opts, goose.WithSessionLocker(s.d.MigrationLock()))
+	}
+	return goose.NewProvider(s.d.Goose, s.db, s.migrations, opts...)
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration, under the dialect's migration lock when it has one:
+// replicas starting together on an empty database take turns instead of racing.
 func (s *DB) Migrate(ctx context.Context) error {
-	p, err := s.provider()
+	p, err := s.provider(true)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -68,7 +79,7 @@ func (s *DB) Migrate(ctx context.Context) error {
 
 // MigrationsCurrent reports whether no migration is pending.
 func (s *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
-	p, err := s.provider()
+	p, err := s.provider(false)
 	if err != nil {
 		return false, fmt.Errorf("migrations: %w", err)
 	}
