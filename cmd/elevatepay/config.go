@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/elevatepay/elevatepay/auth"
@@ -25,6 +26,7 @@ type config struct {
 	jwtKeys     string // comma-separated PEM files of RS256/ES256 public keys
 	jwksURL     string
 	brand       string
+	dbMaxConns  string // PostgreSQL pool size, validated by poolSize
 }
 
 func env(getenv func(string) string, name, def string) string {
@@ -43,13 +45,19 @@ func (c *config) bind(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.jwtKeys, "jwt-public-keys", getenv("ELEVATEPAY_JWT_PUBLIC_KEYS"), "comma-separated PEM files of RS256/ES256 public keys of an external identity provider (env ELEVATEPAY_JWT_PUBLIC_KEYS)")
 	fs.StringVar(&c.jwksURL, "jwks-url", getenv("ELEVATEPAY_JWKS_URL"), "JWKS URL of an external identity provider (env ELEVATEPAY_JWKS_URL)")
 	fs.StringVar(&c.brand, "brand", env(getenv, "ELEVATEPAY_BRAND", "elevatepay"), "brand name POST /v1/authenticate expects (env ELEVATEPAY_BRAND)")
+	fs.StringVar(&c.dbMaxConns, "db-max-conns", env(getenv, "ELEVATEPAY_DB_MAX_CONNS", strconv.Itoa(postgres.DefaultMaxConns)),
+		fmt.Sprintf("most PostgreSQL connections this process opens, 1 to %d; keep replicas × this below the server's max_connections (env ELEVATEPAY_DB_MAX_CONNS)", postgres.MaxConnsLimit))
 }
 
 // openStore opens the configured database and applies migrations.
 func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
+	n, err := c.poolSize()
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case strings.HasPrefix(c.database, "postgres://"), strings.HasPrefix(c.database, "postgresql://"):
-		return postgres.Open(ctx, c.database)
+		return postgres.OpenWith(ctx, c.database, postgres.Options{MaxConns: n})
 	case strings.HasPrefix(c.database, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(c.database, "sqlite:"), "//")
 		if path == "" {
@@ -58,6 +66,19 @@ func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
 		return sqlite.Open(ctx, path)
 	}
 	return nil, checkDatabase(c.database)
+}
+
+// poolSize parses --db-max-conns.
+func (c *config) poolSize() (int, error) {
+	v := c.dbMaxConns
+	if v == "" {
+		return postgres.DefaultMaxConns, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > postgres.MaxConnsLimit {
+		return 0, fmt.Errorf("--db-max-conns (ELEVATEPAY_DB_MAX_CONNS) must be a whole number from 1 to %d, got %q", postgres.MaxConnsLimit, v)
+	}
+	return n, nil
 }
 
 const secretSetting = "jwt_secret"

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/service"
 	"github.com/elevatepay/elevatepay/store"
+	"github.com/elevatepay/elevatepay/store/sqlite"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -42,6 +44,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
+	if path, ok := sqlitePath(cfg.database); ok {
+		warnExposed(logger, path)
+	}
 	tokens, err := cfg.tokens(ctx, st)
 	if err != nil {
 		return err
@@ -122,4 +127,24 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	defer st.Close()
 	fmt.Fprintf(stdout, "migrations current (%s)\n", st.Engine())
 	return nil
+}
+
+// warnExposed logs a warning for each file of the SQLite database at path that other users may
+// read or write: it holds every payment and, unless --jwt-secret is set, the secret that signs
+// tokens (anyone who reads it can mint admin tokens). New files are created 0600.
+func warnExposed(log *slog.Logger, path string) {
+	exposed, err := sqlite.Exposed(path)
+	if err != nil {
+		log.Warn("cannot check the permissions of the SQLite database file", "path", path, "error", err.Error())
+		return
+	}
+	files := make([]string, 0, len(exposed))
+	for f := range exposed {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		log.Warn(fmt.Sprintf("the SQLite database file %s is readable or writable by other users (mode %v) and holds the token signing secret and all payment data; run: chmod 600 %s", f, exposed[f], f),
+			"path", f, "mode", exposed[f].String())
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -47,7 +49,12 @@ func code(err error) int {
 }
 
 // Open opens (creating if needed) the database file at path, applies migrations and returns the store.
+// A new file is created readable and writable by its owner only (0600): it holds the token
+// signing secret when none is configured. SQLite gives the -wal and -shm files the main file's mode.
 func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -83,4 +90,40 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	rdb.SetMaxOpenConns(8)
 	s.UseReadPool(rdb)
 	return s, nil
+}
+
+// createPrivate creates the database file empty with mode 0600 if it does not exist, before
+// SQLite opens it (SQLite would create it 0644, and its -wal and -shm files likewise).
+func createPrivate(path string) error {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Companions are the suffixes of the files SQLite keeps beside the database file in WAL mode.
+var Companions = []string{"-wal", "-shm"}
+
+// Exposed lists the database file at path and its -wal and -shm files that other users (group or
+// others) may read or write, with their modes. Missing files are skipped.
+func Exposed(path string) (map[string]fs.FileMode, error) {
+	out := map[string]fs.FileMode{}
+	for _, suffix := range append([]string{""}, Companions...) {
+		fi, err := os.Stat(path + suffix)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if m := fi.Mode().Perm(); m&0o066 != 0 {
+			out[path+suffix] = m
+		}
+	}
+	return out, nil
 }
