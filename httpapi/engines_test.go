@@ -436,11 +436,17 @@ func intWidth(doc *openapi3.T, op *openapi3.Operation, p *openapi3.Parameter) in
 	if item.Items != nil {
 		item = item.Items.Value
 	}
-	if f, ok := item.Properties[p.Name]; ok {
-		return widthOf(f.Value.Format)
+	candidates := []*openapi3.Schema{item}
+	for _, alt := range append(slices.Clone(item.AnyOf), item.OneOf...) { // e.g. the object or its selection
+		candidates = append(candidates, alt.Value)
 	}
-	if f, ok := item.Properties[p.Name+"s"]; ok && f.Value.Items != nil {
-		return widthOf(f.Value.Items.Value.Format)
+	for _, c := range candidates {
+		if f, ok := c.Properties[p.Name]; ok {
+			return widthOf(f.Value.Format)
+		}
+		if f, ok := c.Properties[p.Name+"s"]; ok && f.Value.Items != nil {
+			return widthOf(f.Value.Items.Value.Format)
+		}
 	}
 	// A filter on a field the listed object does not show (invoices by contractOwnerId): the
 	// format the contract gives that field everywhere else, when it gives one.
