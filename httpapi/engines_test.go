@@ -250,11 +250,14 @@ func stringFields(s *openapi3.Schema, prefix string, out *[]stringField) {
 			continue
 		}
 		merged := v
-		for _, sub := range v.AllOf { // nested objects are `allOf: [$ref]` with nullable
-			if sub.Value != nil && (sub.Value.Type.Is("object") || len(sub.Value.Properties) > 0) {
+		// Nested objects and enums are references composed with allOf, or oneOf [X, NullValue].
+		for _, sub := range slices.Concat(v.AllOf, v.OneOf, v.AnyOf) {
+			switch {
+			case sub.Value == nil || len(sub.Value.Enum) == 1 && sub.Value.Enum[0] == nil: // NullValue
+			case sub.Value.Type.Is("object") || len(sub.Value.Properties) > 0:
 				stringFields(sub.Value, path, out)
 				merged = nil
-			} else if sub.Value != nil && sub.Value.Type.Is("string") {
+			case sub.Value.Type.Is("string") && merged != nil:
 				merged = sub.Value
 			}
 		}
@@ -306,6 +309,9 @@ func TestControlCharactersInBodiesRefused(t *testing.T) {
 			stringFields(schema, "", &fields)
 			if len(fields) == 0 {
 				t.Fatalf("%s %s: no string fields found", method, path)
+			}
+			if op.OperationID == "createSite" && !slices.ContainsFunc(fields, func(f stringField) bool { return f.path == "siteInvoiceDetails.mandateReference" }) {
+				t.Fatalf("createSite: the walk missed the nested fields: %v", fields)
 			}
 			sort.Slice(fields, func(i, j int) bool { return fields[i].path < fields[j].path })
 			for _, f := range fields {

@@ -87,7 +87,22 @@ func badRune(s string, strict bool) (rune, bool) {
 
 func runeName(r rune) string { return fmt.Sprintf("U+%04X", r) }
 
-// property returns the schema of member name of an object schema (looking into allOf), or nil.
+// composed returns the schemas s is composed of: allOf, oneOf and anyOf members (a nullable
+// reference is written oneOf [X, NullValue]).
+func composed(s *openapi3.Schema) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, sub := range list {
+			if sub != nil && sub.Value != nil {
+				out = append(out, sub.Value)
+			}
+		}
+	}
+	return out
+}
+
+// property returns the schema of member name of an object schema (looking into its composed
+// schemas), or nil.
 func property(s *openapi3.Schema, name string) *openapi3.Schema {
 	if s == nil {
 		return nil
@@ -95,11 +110,9 @@ func property(s *openapi3.Schema, name string) *openapi3.Schema {
 	if p, ok := s.Properties[name]; ok && p != nil {
 		return p.Value
 	}
-	for _, sub := range s.AllOf {
-		if sub != nil {
-			if p := property(sub.Value, name); p != nil {
-				return p
-			}
+	for _, sub := range composed(s) {
+		if p := property(sub, name); p != nil {
+			return p
 		}
 	}
 	if s.AdditionalProperties.Schema != nil {
@@ -108,13 +121,13 @@ func property(s *openapi3.Schema, name string) *openapi3.Schema {
 	return nil
 }
 
-// hasPattern reports whether a string schema composed with allOf carries a pattern.
+// hasPattern reports whether a string schema, or one it is composed of, carries a pattern.
 func hasPattern(s *openapi3.Schema) bool {
 	if s.Pattern != "" {
 		return true
 	}
-	for _, sub := range s.AllOf {
-		if sub != nil && sub.Value != nil && hasPattern(sub.Value) {
+	for _, sub := range composed(s) {
+		if hasPattern(sub) {
 			return true
 		}
 	}
