@@ -125,3 +125,257 @@ func TestNullableRefsAdmitNull(t *testing.T) {
 		t.Fatalf("only %d nullable $ref properties found; expected at least 17", n)
 	}
 }
+
+// operations lists the operations of doc by operationId, with method and path.
+type docOp struct {
+	Method, Path string
+	Op           *openapi3.Operation
+}
+
+func operations(doc *openapi3.T) map[string]docOp {
+	out := map[string]docOp{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			out[op.OperationID] = docOp{method, path, op}
+		}
+	}
+	return out
+}
+
+func strs(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func queryParam(op *openapi3.Operation, name string) *openapi3.Parameter {
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == "query" && p.Value.Name == name {
+			return p.Value
+		}
+	}
+	return nil
+}
+
+// TestRepeatableFiltersAreArrays: a filter the server lets a client repeat (every kind but
+// typed and boolean, spec §2.7.2 "Range") is declared as an exploded form array, so
+// `invoiceDate=gte:2024-01-01&invoiceDate=lt:2024-04-01` is valid for other tools too; typed and
+// boolean filters, which the server refuses to repeat, stay single values.
+func TestRepeatableFiltersAreArrays(t *testing.T) {
+	doc := loadDoc(t)
+	arrays := 0
+	for id, o := range operations(doc) {
+		filters, _ := o.Op.Extensions["x-filters"].(map[string]any)
+		for name, k := range filters {
+			kind, _ := k.(string)
+			p := queryParam(o.Op, name)
+			if p == nil {
+				t.Errorf("%s: x-filters names %s, which is not a query parameter", id, name)
+				continue
+			}
+			s := p.Schema.Value
+			repeatable := kind != "typed" && kind != "boolean"
+			isArray := s.Type.Is("array")
+			switch {
+			case repeatable && !isArray:
+				t.Errorf("%s: filter %s (%s) can be repeated but is declared %v", id, name, kind, s.Type.Slice())
+			case repeatable:
+				arrays++
+				if p.Style != "" && p.Style != "form" || p.Explode != nil && !*p.Explode {
+					t.Errorf("%s: filter %s must be style form, explode true", id, name)
+				}
+				if s.Items == nil || s.Items.Value == nil || !s.Items.Value.Type.Is("string") {
+					t.Errorf("%s: filter %s: items must be strings", id, name)
+				}
+			case isArray:
+				t.Errorf("%s: filter %s (%s) cannot be repeated but is declared an array", id, name, kind)
+			}
+		}
+	}
+	if arrays < 30 {
+		t.Fatalf("only %d repeatable filters found", arrays)
+	}
+}
+
+// TestIdempotencyKeyDeclared: every POST and PATCH except /authenticate and webhooks declares
+// the optional Idempotency-Key header with its 1–255 printable-ASCII rule (spec §2.14).
+func TestIdempotencyKeyDeclared(t *testing.T) {
+	doc := loadDoc(t)
+	n := 0
+	for id, o := range operations(doc) {
+		var hdr *openapi3.Parameter
+		for _, p := range o.Op.Parameters {
+			if p.Value != nil && p.Value.In == "header" && p.Value.Name == "Idempotency-Key" {
+				hdr = p.Value
+			}
+		}
+		want := (o.Method == "POST" || o.Method == "PATCH") && o.Path != "/authenticate" && !strings.HasPrefix(o.Path, "/webhooks/")
+		if !want {
+			if hdr != nil {
+				t.Errorf("%s (%s %s) declares Idempotency-Key, which it ignores", id, o.Method, o.Path)
+			}
+			continue
+		}
+		if hdr == nil {
+			t.Errorf("%s (%s %s) does not declare the Idempotency-Key header", id, o.Method, o.Path)
+			continue
+		}
+		n++
+		if hdr.Required {
+			t.Errorf("%s: Idempotency-Key must be optional", id)
+		}
+		s := hdr.Schema.Value
+		if s.Pattern != `^[\x21-\x7E]{1,255}$` {
+			t.Errorf("%s: Idempotency-Key pattern %q", id, s.Pattern)
+		}
+		for _, ok := range []string{"a", "5f0c7a52-3b1e-4d7a-9c61-2a9e8f4b1d07", "!~", strings.Repeat("k", 255)} {
+			if err := s.VisitJSON(ok); err != nil {
+				t.Errorf("%s: Idempotency-Key %q refused: %v", id, ok, err)
+			}
+		}
+		for _, bad := range []string{"", "a b", "tab\there", "é", strings.Repeat("k", 256)} {
+			if err := s.VisitJSON(bad); err == nil {
+				t.Errorf("%s: Idempotency-Key %q accepted", id, bad)
+			}
+		}
+	}
+	if n < 18 {
+		t.Fatalf("only %d operations declare Idempotency-Key", n)
+	}
+}
+
+// TestSortAndFieldsExamples: each operation's own `sort` and `fields` examples name only
+// fields of its x-sortable / x-selectable lists, in the grammar of spec §2.5 / §2.6.
+func TestSortAndFieldsExamples(t *testing.T) {
+	doc := loadDoc(t)
+	n := 0
+	for id, o := range operations(doc) {
+		for param, ext := range map[string]string{"sort": "x-sortable", "fields": "x-selectable"} {
+			p := queryParam(o.Op, param)
+			allowed := strs(o.Op.Extensions[ext])
+			if p == nil {
+				if len(allowed) > 0 {
+					t.Errorf("%s has %s but no %s parameter", id, ext, param)
+				}
+				continue
+			}
+			if len(allowed) == 0 {
+				t.Errorf("%s has a %s parameter but no %s", id, param, ext)
+				continue
+			}
+			ex, ok := p.Example.(string)
+			if !ok || ex == "" {
+				t.Errorf("%s: %s has no example", id, param)
+				continue
+			}
+			n++
+			for _, key := range strings.Split(ex, ",") {
+				name := key
+				if param == "sort" {
+					name = strings.TrimSuffix(strings.TrimSuffix(key, ":desc"), ":asc")
+				}
+				if !slicesContains(allowed, name) {
+					t.Errorf("%s: %s example %q names %q, not in %s %v", id, param, ex, name, ext, allowed)
+				}
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d sort/fields examples found", n)
+	}
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// responseObject returns the object schema of a 200 response: the schema itself, or the items
+// of an array.
+func responseObject(op *openapi3.Operation) (*openapi3.SchemaRef, *openapi3.MediaType, bool) {
+	r := op.Responses.Value("200")
+	if r == nil || r.Value == nil || r.Value.Content["application/json"] == nil {
+		return nil, nil, false
+	}
+	mt := r.Value.Content["application/json"]
+	if mt.Schema.Value.Type.Is("array") {
+		return mt.Schema.Value.Items, mt, true
+	}
+	return mt.Schema, mt, false
+}
+
+// TestFieldsResponsesDescribed: a response narrowed by `fields` holds only the named
+// properties (spec §2.6). Each such response is `anyOf: [X, XSelection]`, XSelection has
+// exactly X's properties, none required and no others, and an example narrowed to the
+// operation's `fields` example validates against the response schema (it would not against X,
+// whose properties are all required).
+func TestFieldsResponsesDescribed(t *testing.T) {
+	doc := loadDoc(t)
+	n := 0
+	for id, o := range operations(doc) {
+		p := queryParam(o.Op, "fields")
+		if p == nil {
+			continue
+		}
+		n++
+		obj, mt, isList := responseObject(o.Op)
+		if obj == nil {
+			t.Errorf("%s: no 200 application/json response", id)
+			continue
+		}
+		s := obj.Value
+		if len(s.AnyOf) != 2 || s.AnyOf[1].Ref != s.AnyOf[0].Ref+"Selection" {
+			t.Errorf("%s: 200 response is not anyOf [X, XSelection]", id)
+			continue
+		}
+		whole, sel := s.AnyOf[0].Value, s.AnyOf[1].Value
+		if len(sel.Required) != 0 || sel.AdditionalProperties.Has == nil || *sel.AdditionalProperties.Has {
+			t.Errorf("%s: %s must require nothing and allow no other properties", id, s.AnyOf[1].Ref)
+		}
+		if len(sel.Properties) != len(whole.Properties) {
+			t.Errorf("%s: %s has %d properties, %s %d", id, s.AnyOf[1].Ref, len(sel.Properties), s.AnyOf[0].Ref, len(whole.Properties))
+		}
+		for name := range whole.Properties {
+			if sel.Properties[name] == nil {
+				t.Errorf("%s: %s lacks property %s", id, s.AnyOf[1].Ref, name)
+			}
+		}
+		// The operation's example narrowed to its fields example.
+		full := mt.Example
+		if isList {
+			list, _ := full.([]any)
+			if len(list) == 0 {
+				t.Errorf("%s: no example response", id)
+				continue
+			}
+			full = list[0]
+		}
+		m, _ := full.(map[string]any)
+		narrowed := map[string]any{}
+		for _, f := range strings.Split(p.Example.(string), ",") {
+			narrowed[f] = m[f]
+		}
+		var body any = narrowed
+		if isList {
+			body = []any{narrowed}
+		}
+		if err := mt.Schema.Value.VisitJSON(body, openapi3.VisitAsResponse(), openapi3.EnableFormatValidation()); err != nil {
+			t.Errorf("%s: a response with fields=%s does not validate: %v", id, p.Example, err)
+		}
+		if err := whole.VisitJSON(narrowed, openapi3.VisitAsResponse()); err == nil && len(narrowed) < len(whole.Required) {
+			t.Errorf("%s: %s accepts a narrowed object; the check proves nothing", id, s.AnyOf[0].Ref)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d operations take fields", n)
+	}
+}

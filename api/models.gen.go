@@ -1523,8 +1523,8 @@ type CustomerId = int64
 // CustomerPaymentId defines model for CustomerPaymentId.
 type CustomerPaymentId = int64
 
-// Fields defines model for Fields.
-type Fields = string
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
 
 // InvoiceId defines model for InvoiceId.
 type InvoiceId = int64
@@ -1543,9 +1543,6 @@ type PaymentProviderId = int32
 
 // SiteId defines model for SiteId.
 type SiteId = int64
-
-// Sort defines model for Sort.
-type Sort = string
 
 // BadGateway Error body of every 4xx and 5xx response (Spring-compatible). Never contains stack traces, SQL, credentials or internal host names.
 type BadGateway = Error
@@ -1576,29 +1573,35 @@ type GetAdhocInvoicePaymentsParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `generatedAdhocInvoiceId`, `thirdPartyPaymentStatus`, `amountInMajorCurrency`, `currencyId`, `description`, `metaData`, `errorInfo`, `paymentMethod`, `paymentDate`, `customerPaymentType`, `customerPaymentId`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `generatedAdhocInvoiceId`, `thirdPartyPaymentStatus`, `amountInMajorCurrency`, `currencyId`, `description`, `metaData`, `errorInfo`, `paymentMethod`, `paymentDate`, `customerPaymentType`, `customerPaymentId`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `AdhocInvoicePaymentSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// AdhocBillRunId Filter by the adhoc bill run id of the paid invoice. `StringFilterParam` on a numeric field. Forms: exact `n` (compared numerically, `80` equals `80.00`); `in:n1,n2,…` (1–100 items); `gt:n`, `lt:n`, `gte:n`, `lte:n`. `like:` is rejected (400). Repeat the parameter for a range (e.g. `gte:80` and `lt:100`).
-	AdhocBillRunId *string `form:"adhocBillRunId,omitempty" json:"adhocBillRunId,omitempty"`
+	AdhocBillRunId *[]string `form:"adhocBillRunId,omitempty" json:"adhocBillRunId,omitempty"`
 
-	// CustomerPaymentType Filter by customer payment type (values occurring here: `CUSTOMER`, `ADHOC_INVOICE`). String filter over `CustomerPaymentType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `CustomerPaymentType` name (case-sensitive), else 400.
-	CustomerPaymentType *string `form:"customerPaymentType,omitempty" json:"customerPaymentType,omitempty"`
+	// CustomerPaymentType Filter by customer payment type (values occurring here: `CUSTOMER`, `ADHOC_INVOICE`). String filter over `CustomerPaymentType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `CustomerPaymentType` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	CustomerPaymentType *[]string `form:"customerPaymentType,omitempty" json:"customerPaymentType,omitempty"`
 
 	// CustomerPaymentId Filter by the linked customer payment (account entry) id. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	CustomerPaymentId *string `form:"customerPaymentId,omitempty" json:"customerPaymentId,omitempty"`
+	CustomerPaymentId *[]string `form:"customerPaymentId,omitempty" json:"customerPaymentId,omitempty"`
 
 	// GeneratedAdhocInvoiceId Filter by adhoc invoice id. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	GeneratedAdhocInvoiceId *string `form:"generatedAdhocInvoiceId,omitempty" json:"generatedAdhocInvoiceId,omitempty"`
+	GeneratedAdhocInvoiceId *[]string `form:"generatedAdhocInvoiceId,omitempty" json:"generatedAdhocInvoiceId,omitempty"`
+}
+
+// CreateAdhocInvoicePaymentParams defines parameters for CreateAdhocInvoicePayment.
+type CreateAdhocInvoicePaymentParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetAdhocInvoicePaymentParams defines parameters for GetAdhocInvoicePayment.
 type GetAdhocInvoicePaymentParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `generatedAdhocInvoiceId`, `thirdPartyPaymentStatus`, `amountInMajorCurrency`, `currencyId`, `description`, `metaData`, `errorInfo`, `paymentMethod`, `paymentDate`, `customerPaymentType`, `customerPaymentId`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `AdhocInvoicePaymentSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // GetCurrenciesParams defines parameters for GetCurrencies.
@@ -1609,17 +1612,29 @@ type GetCurrenciesParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `name`, `code`, `majorCurrencyName`, `minorCurrencyName`, `decimalPlaces`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `name`, `code`, `majorCurrencyName`, `minorCurrencyName`, `decimalPlaces`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CurrencySelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// Name Filter by currency name. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	Name *string `form:"name,omitempty" json:"name,omitempty"`
+	Name *[]string `form:"name,omitempty" json:"name,omitempty"`
 
 	// Code Filter by currency code. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	Code *string `form:"code,omitempty" json:"code,omitempty"`
+	Code *[]string `form:"code,omitempty" json:"code,omitempty"`
+}
+
+// CreateCurrencyParams defines parameters for CreateCurrency.
+type CreateCurrencyParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateCustomerBalanceAdjustmentParams defines parameters for CreateCustomerBalanceAdjustment.
+type CreateCustomerBalanceAdjustmentParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetCustomerBalanceParams defines parameters for GetCustomerBalance.
@@ -1627,8 +1642,8 @@ type GetCustomerBalanceParams struct {
 	// CustomerId Customer identifier (snake_case; integer `>= 1`).
 	CustomerId int64 `form:"customer_id" json:"customer_id"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `balance`, `totalPayments`, `totalPaymentsSinceLastInvoice`, `paymentMethodSummary`, `repaymentPlanSummary`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CustomerOutstandingBalanceSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // GetCustomerCreditStatusParams defines parameters for GetCustomerCreditStatus.
@@ -1639,17 +1654,17 @@ type GetCustomerCreditStatusParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `customerId`, `creditThreshold`, `billAmount`, `valueDifference`, `percentageDifference`, `openBillRunValue`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `customerId`, `creditThreshold`, `billAmount`, `valueDifference`, `percentageDifference`, `openBillRunValue`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CustomerCreditStatusSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// CustomerId Filter by customer (camelCase here). `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	CustomerId *string `form:"customerId,omitempty" json:"customerId,omitempty"`
+	CustomerId *[]string `form:"customerId,omitempty" json:"customerId,omitempty"`
 
 	// PercentageDifference Filter by the percentage of the threshold used. `StringFilterParam` on a numeric field. Forms: exact `n` (compared numerically, `80` equals `80.00`); `in:n1,n2,…` (1–100 items); `gt:n`, `lt:n`, `gte:n`, `lte:n`. `like:` is rejected (400). Repeat the parameter for a range (e.g. `gte:80` and `lt:100`).
-	PercentageDifference *string `form:"percentageDifference,omitempty" json:"percentageDifference,omitempty"`
+	PercentageDifference *[]string `form:"percentageDifference,omitempty" json:"percentageDifference,omitempty"`
 }
 
 // GetCustomerPaymentsParams defines parameters for GetCustomerPayments.
@@ -1660,20 +1675,20 @@ type GetCustomerPaymentsParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `customerId`, `amountInMajorCurrency`, `resultingCustomerBalance`, `currencyId`, `description`, `reference`, `type`, `paymentDate`, `customerPaymentType`, `txnType`, `invoiceNumber`, `invoiceId`, `billRunType`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `amountInMajorCurrency`, `resultingCustomerBalance`, `currencyId`, `description`, `reference`, `type`, `paymentDate`, `customerPaymentType`, `txnType`, `invoiceNumber`, `invoiceId`, `billRunType`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CustomerPaymentSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// CustomerId Customer identifier (snake_case; integer `>= 1`). Required. Typed parameter: the plain value only; `in:`, `like:` or comparison prefixes are rejected (400).
 	CustomerId int64 `form:"customer_id" json:"customer_id"`
 
 	// Filter Text filter over `description` **or** `reference`: plain text or `like:` = case-insensitive match on either field (plain text means "contains"); `in:` = `description` or `reference` equals one of the values. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+	Filter *[]string `form:"filter,omitempty" json:"filter,omitempty"`
 
-	// CustomerPaymentType Filter by customer payment type. String filter over `CustomerPaymentType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `CustomerPaymentType` name (case-sensitive), else 400.
-	CustomerPaymentType *string `form:"customerPaymentType,omitempty" json:"customerPaymentType,omitempty"`
+	// CustomerPaymentType Filter by customer payment type. String filter over `CustomerPaymentType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `CustomerPaymentType` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	CustomerPaymentType *[]string `form:"customerPaymentType,omitempty" json:"customerPaymentType,omitempty"`
 
 	// ExcludeDebits `true` drops entries with a negative amount (filter out negative payments). `true` or `false` (lower case only).
 	ExcludeDebits *bool `form:"excludeDebits,omitempty" json:"excludeDebits,omitempty"`
@@ -1682,10 +1697,16 @@ type GetCustomerPaymentsParams struct {
 	ExcludeCredits *bool `form:"excludeCredits,omitempty" json:"excludeCredits,omitempty"`
 }
 
+// CreateCustomerPaymentParams defines parameters for CreateCustomerPayment.
+type CreateCustomerPaymentParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetCustomerPaymentParams defines parameters for GetCustomerPayment.
 type GetCustomerPaymentParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `amountInMajorCurrency`, `resultingCustomerBalance`, `currencyId`, `description`, `reference`, `type`, `paymentDate`, `customerPaymentType`, `txnType`, `invoiceNumber`, `invoiceId`, `billRunType`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CustomerPaymentSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // GetCustomersParams defines parameters for GetCustomers.
@@ -1696,29 +1717,41 @@ type GetCustomersParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `contractOwnerId`, `customerName`, `customerAccountNumber`, `currencyId`, `creditThreshold`, `openBillRunValue`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `contractOwnerId`, `customerName`, `customerAccountNumber`, `currencyId`, `creditThreshold`, `openBillRunValue`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CustomerSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// ContractOwnerId Filter by contract owner. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	ContractOwnerId *string `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
+	ContractOwnerId *[]string `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
 
 	// CustomerName Filter by customer name. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	CustomerName *string `form:"customerName,omitempty" json:"customerName,omitempty"`
+	CustomerName *[]string `form:"customerName,omitempty" json:"customerName,omitempty"`
 
 	// CustomerAccountNumber Filter by account number. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	CustomerAccountNumber *string `form:"customerAccountNumber,omitempty" json:"customerAccountNumber,omitempty"`
+	CustomerAccountNumber *[]string `form:"customerAccountNumber,omitempty" json:"customerAccountNumber,omitempty"`
 
-	// CurrencyId Filter by currency. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400).
-	CurrencyId *string `form:"currencyId,omitempty" json:"currencyId,omitempty"`
+	// CurrencyId Filter by currency. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400). Repeating the parameter ANDs the conditions.
+	CurrencyId *[]string `form:"currencyId,omitempty" json:"currencyId,omitempty"`
+}
+
+// CreateCustomerParams defines parameters for CreateCustomer.
+type CreateCustomerParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetCustomerParams defines parameters for GetCustomer.
 type GetCustomerParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `contractOwnerId`, `customerName`, `customerAccountNumber`, `currencyId`, `creditThreshold`, `openBillRunValue`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `CustomerSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// UpdateCustomerParams defines parameters for UpdateCustomer.
+type UpdateCustomerParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetInstantBankPaymentForMandateParams defines parameters for GetInstantBankPaymentForMandate.
@@ -1728,6 +1761,18 @@ type GetInstantBankPaymentForMandateParams struct {
 
 	// PaymentMethod Payment method of the mandate (normally `GO_CARDLESS` or `GC_INSTANT_BANK_PAYMENTS`); one of the 17 `PaymentMethod` values.
 	PaymentMethod PaymentMethod `form:"paymentMethod" json:"paymentMethod"`
+}
+
+// CancelInvoicePaymentParams defines parameters for CancelInvoicePayment.
+type CancelInvoicePaymentParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReprocessInvoicePaymentParams defines parameters for ReprocessInvoicePayment.
+type ReprocessInvoicePaymentParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReprocessInvoicePayment200JSONResponseBody defines parameters for ReprocessInvoicePayment.
@@ -1743,29 +1788,35 @@ type GetInvoicePaymentsParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `generatedInvoiceId`, `thirdPartyPaymentStatus`, `amountInMajorCurrency`, `currencyId`, `description`, `metaData`, `errorInfo`, `paymentMethod`, `paymentDate`, `customerPaymentType`, `customerPaymentId`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `generatedInvoiceId`, `thirdPartyPaymentStatus`, `amountInMajorCurrency`, `currencyId`, `description`, `metaData`, `errorInfo`, `paymentMethod`, `paymentDate`, `customerPaymentType`, `customerPaymentId`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `InvoicePaymentSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// BillRunId Filter by the bill run id of the paid invoice. `StringFilterParam` on a numeric field. Forms: exact `n` (compared numerically, `80` equals `80.00`); `in:n1,n2,…` (1–100 items); `gt:n`, `lt:n`, `gte:n`, `lte:n`. `like:` is rejected (400). Repeat the parameter for a range (e.g. `gte:80` and `lt:100`).
-	BillRunId *string `form:"billRunId,omitempty" json:"billRunId,omitempty"`
+	BillRunId *[]string `form:"billRunId,omitempty" json:"billRunId,omitempty"`
 
-	// CustomerPaymentType Filter by customer payment type (values occurring here: `CUSTOMER`, `INVOICE`). String filter over `CustomerPaymentType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `CustomerPaymentType` name (case-sensitive), else 400.
-	CustomerPaymentType *string `form:"customerPaymentType,omitempty" json:"customerPaymentType,omitempty"`
+	// CustomerPaymentType Filter by customer payment type (values occurring here: `CUSTOMER`, `INVOICE`). String filter over `CustomerPaymentType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `CustomerPaymentType` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	CustomerPaymentType *[]string `form:"customerPaymentType,omitempty" json:"customerPaymentType,omitempty"`
 
 	// CustomerPaymentId Filter by the linked customer payment (account entry) id. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	CustomerPaymentId *string `form:"customerPaymentId,omitempty" json:"customerPaymentId,omitempty"`
+	CustomerPaymentId *[]string `form:"customerPaymentId,omitempty" json:"customerPaymentId,omitempty"`
 
 	// GeneratedInvoiceId Filter by invoice id. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	GeneratedInvoiceId *string `form:"generatedInvoiceId,omitempty" json:"generatedInvoiceId,omitempty"`
+	GeneratedInvoiceId *[]string `form:"generatedInvoiceId,omitempty" json:"generatedInvoiceId,omitempty"`
+}
+
+// CreateInvoicePaymentParams defines parameters for CreateInvoicePayment.
+type CreateInvoicePaymentParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetInvoicePaymentParams defines parameters for GetInvoicePayment.
 type GetInvoicePaymentParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `generatedInvoiceId`, `thirdPartyPaymentStatus`, `amountInMajorCurrency`, `currencyId`, `description`, `metaData`, `errorInfo`, `paymentMethod`, `paymentDate`, `customerPaymentType`, `customerPaymentId`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `InvoicePaymentSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // GetInvoicesParams defines parameters for GetInvoices.
@@ -1776,56 +1827,62 @@ type GetInvoicesParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `customerId`, `siteId`, `billRunType`, `billRunId`, `invoiceNumber`, `invoiceDate`, `dueDate`, `totalInMajorCurrency`, `outstandingInMajorCurrency`, `currencyId`, `paymentMethod`, `autoCollect`, `paymentStatus`, `thirdPartyPaymentStatus`, `thirdPartyRefundStatus`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `siteId`, `billRunType`, `billRunId`, `invoiceNumber`, `invoiceDate`, `dueDate`, `totalInMajorCurrency`, `outstandingInMajorCurrency`, `currencyId`, `paymentMethod`, `autoCollect`, `paymentStatus`, `thirdPartyPaymentStatus`, `thirdPartyRefundStatus`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `InvoiceSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// Id Invoice id. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	Id *string `form:"id,omitempty" json:"id,omitempty"`
+	Id *[]string `form:"id,omitempty" json:"id,omitempty"`
 
-	// ContractOwnerId Contract owner of the invoice's customer. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400).
-	ContractOwnerId *string `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
+	// ContractOwnerId Contract owner of the invoice's customer. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400). Repeating the parameter ANDs the conditions.
+	ContractOwnerId *[]string `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
 
 	// BillRunId Bill run id. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	BillRunId *string `form:"billRunId,omitempty" json:"billRunId,omitempty"`
+	BillRunId *[]string `form:"billRunId,omitempty" json:"billRunId,omitempty"`
 
-	// BillRunType Bill run type (documented as `IdFilterParam`). String filter over `BillRunType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items). Every value must be a valid `BillRunType` name (case-sensitive), else 400. `like:` and comparison prefixes → 400.
-	BillRunType *string `form:"billRunType,omitempty" json:"billRunType,omitempty"`
+	// BillRunType Bill run type (documented as `IdFilterParam`). String filter over `BillRunType` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items). Every value must be a valid `BillRunType` name (case-sensitive), else 400. `like:` and comparison prefixes → 400. Repeating the parameter ANDs the conditions.
+	BillRunType *[]string `form:"billRunType,omitempty" json:"billRunType,omitempty"`
 
-	// CustomerId Customer. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400).
-	CustomerId *string `form:"customerId,omitempty" json:"customerId,omitempty"`
+	// CustomerId Customer. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400). Repeating the parameter ANDs the conditions.
+	CustomerId *[]string `form:"customerId,omitempty" json:"customerId,omitempty"`
 
-	// SiteId Site. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400).
-	SiteId *string `form:"siteId,omitempty" json:"siteId,omitempty"`
+	// SiteId Site. `IdFilterParam` restricted to exact id or `in:id1,id2,…` (1–100 items); comparison prefixes and `like:` are rejected (400). Repeating the parameter ANDs the conditions.
+	SiteId *[]string `form:"siteId,omitempty" json:"siteId,omitempty"`
 
 	// DueDate Due date. `DateFilterParam` (dates `yyyy-MM-dd`). Forms: exact date; `lt:date`, `gt:date`, `lte:date`, `gte:date`; `gtn:date` (after the date, or no date at all). A null field never matches except with `gtn:`. Repeat the parameter for a range.
-	DueDate *string `form:"dueDate,omitempty" json:"dueDate,omitempty"`
+	DueDate *[]string `form:"dueDate,omitempty" json:"dueDate,omitempty"`
 
 	// InvoiceDate Invoice date. `DateFilterParam` (dates `yyyy-MM-dd`). Forms: exact date; `lt:date`, `gt:date`, `lte:date`, `gte:date`; `gtn:date` (after the date, or no date at all). A null field never matches except with `gtn:`. Repeat the parameter for a range.
-	InvoiceDate *string `form:"invoiceDate,omitempty" json:"invoiceDate,omitempty"`
+	InvoiceDate *[]string `form:"invoiceDate,omitempty" json:"invoiceDate,omitempty"`
 
-	// PaymentMethod Payment method. String filter over `PaymentMethod` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentMethod` name (case-sensitive), else 400.
-	PaymentMethod *string `form:"paymentMethod,omitempty" json:"paymentMethod,omitempty"`
+	// PaymentMethod Payment method. String filter over `PaymentMethod` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentMethod` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	PaymentMethod *[]string `form:"paymentMethod,omitempty" json:"paymentMethod,omitempty"`
 
-	// PaymentStatus Invoice payment status. String filter over `PaymentStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentStatus` name (case-sensitive), else 400.
-	PaymentStatus *string `form:"paymentStatus,omitempty" json:"paymentStatus,omitempty"`
+	// PaymentStatus Invoice payment status. String filter over `PaymentStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentStatus` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	PaymentStatus *[]string `form:"paymentStatus,omitempty" json:"paymentStatus,omitempty"`
 
-	// ThirdPartyPaymentStatus Status at the integrated payment provider. String filter over `ThirdPartyPaymentStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `ThirdPartyPaymentStatus` name (case-sensitive), else 400.
-	ThirdPartyPaymentStatus *string `form:"thirdPartyPaymentStatus,omitempty" json:"thirdPartyPaymentStatus,omitempty"`
+	// ThirdPartyPaymentStatus Status at the integrated payment provider. String filter over `ThirdPartyPaymentStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `ThirdPartyPaymentStatus` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	ThirdPartyPaymentStatus *[]string `form:"thirdPartyPaymentStatus,omitempty" json:"thirdPartyPaymentStatus,omitempty"`
 
-	// ThirdPartyRefundStatus Refund status at the provider. String filter over `ThirdPartyRefundStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `ThirdPartyRefundStatus` name (case-sensitive), else 400.
-	ThirdPartyRefundStatus *string `form:"thirdPartyRefundStatus,omitempty" json:"thirdPartyRefundStatus,omitempty"`
+	// ThirdPartyRefundStatus Refund status at the provider. String filter over `ThirdPartyRefundStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `ThirdPartyRefundStatus` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	ThirdPartyRefundStatus *[]string `form:"thirdPartyRefundStatus,omitempty" json:"thirdPartyRefundStatus,omitempty"`
 
 	// InvoiceNumber Invoice number. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	InvoiceNumber *string `form:"invoiceNumber,omitempty" json:"invoiceNumber,omitempty"`
+	InvoiceNumber *[]string `form:"invoiceNumber,omitempty" json:"invoiceNumber,omitempty"`
+}
+
+// CreateInvoiceParams defines parameters for CreateInvoice.
+type CreateInvoiceParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetInvoiceParams defines parameters for GetInvoice.
 type GetInvoiceParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `siteId`, `billRunType`, `billRunId`, `invoiceNumber`, `invoiceDate`, `dueDate`, `totalInMajorCurrency`, `outstandingInMajorCurrency`, `currencyId`, `paymentMethod`, `autoCollect`, `paymentStatus`, `thirdPartyPaymentStatus`, `thirdPartyRefundStatus`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `InvoiceSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // GetPaymentProviderMandateParams defines parameters for GetPaymentProviderMandate.
@@ -1836,8 +1893,20 @@ type GetPaymentProviderMandateParams struct {
 	// ContractOwnerId Contract owner whose provider of that family is asked (int32, `1 … 2147483647`, else 400; within the caller's contract owners, else 403). Needed when the caller has several contract owners with such a provider.
 	ContractOwnerId *int32 `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `mandateReference`, `thirdPartyCustomerReference`, `createdAt`, `emailAddress`, `firstName`, `lastName`, `companyName`, `addressLine1`, `addressLine2`, `addressLine3`, `city`, `region`, `postcode`, `countryCode`, `telephoneNumber`, `status`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `PaymentProviderMandateSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// CreatePaymentProviderPaymentLinkParams defines parameters for CreatePaymentProviderPaymentLink.
+type CreatePaymentProviderPaymentLinkParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReprocessPaymentProviderPaymentsParams defines parameters for ReprocessPaymentProviderPayments.
+type ReprocessPaymentProviderPaymentsParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetPaymentProvidersParams defines parameters for GetPaymentProviders.
@@ -1848,14 +1917,14 @@ type GetPaymentProvidersParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `type`, `name`, `directDebitWithName`, `status`, `creditorIdentifier`, `instantBankPayments`, `retryIfPossible`, `acceptExternalPayments`, `syncInstantBankPaymentsWithMandateCreation`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `type`, `name`, `directDebitWithName`, `status`, `creditorIdentifier`, `instantBankPayments`, `retryIfPossible`, `acceptExternalPayments`, `contractOwnerIds`, `syncInstantBankPaymentsWithMandateCreation`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `PaymentProviderSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
-	// Type Filter by the payment type (`type`) the provider handles. String filter over `PaymentMethod` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentMethod` name (case-sensitive), else 400.
-	Type *string `form:"type,omitempty" json:"type,omitempty"`
+	// Type Filter by the payment type (`type`) the provider handles. String filter over `PaymentMethod` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `PaymentMethod` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	Type *[]string `form:"type,omitempty" json:"type,omitempty"`
 
 	// ContractOwnerId Providers whose `contractOwnerIds` contains this contract owner id (int32, `1 … 2147483647`, else 400); only the caller's contract owners can match. Typed parameter: the plain value only; `in:`, `like:` or comparison prefixes are rejected (400).
 	ContractOwnerId *int32 `form:"contractOwnerId,omitempty" json:"contractOwnerId,omitempty"`
@@ -1867,10 +1936,22 @@ type GetPaymentProvidersParams struct {
 	RetryIfPossible *bool `form:"retryIfPossible,omitempty" json:"retryIfPossible,omitempty"`
 }
 
+// CreatePaymentProviderParams defines parameters for CreatePaymentProvider.
+type CreatePaymentProviderParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetPaymentProviderParams defines parameters for GetPaymentProvider.
 type GetPaymentProviderParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `type`, `name`, `directDebitWithName`, `status`, `creditorIdentifier`, `instantBankPayments`, `retryIfPossible`, `acceptExternalPayments`, `contractOwnerIds`, `syncInstantBankPaymentsWithMandateCreation`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `PaymentProviderSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// UpdatePaymentProviderParams defines parameters for UpdatePaymentProvider.
+type UpdatePaymentProviderParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetRefundsParams defines parameters for GetRefunds.
@@ -1881,11 +1962,11 @@ type GetRefundsParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `invoiceId`, `customerId`, `billRunType`, `thirdPartyRefundStatus`, `description`, `errorInfo`, `paymentMethod`, `amountInMajorCurrency`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `invoiceId`, `customerId`, `billRunType`, `thirdPartyRefundStatus`, `description`, `errorInfo`, `paymentMethod`, `amountInMajorCurrency`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `RefundSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// CustomerId Customer identifier (integer `>= 1`). Typed parameter: the plain value only; `in:`, `like:` or comparison prefixes are rejected (400).
 	CustomerId *int64 `form:"customerId,omitempty" json:"customerId,omitempty"`
@@ -1897,6 +1978,12 @@ type GetRefundsParams struct {
 	BillRunType *BillRunType `form:"billRunType,omitempty" json:"billRunType,omitempty"`
 }
 
+// CreateRefundParams defines parameters for CreateRefund.
+type CreateRefundParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetSitePaymentMandatesParams defines parameters for GetSitePaymentMandates.
 type GetSitePaymentMandatesParams struct {
 	// Page Page of results to show, 1-based (`PageParam`). A page beyond the last one returns `[]` with the headers still present. Missing, non-integer or `< 1` → 400.
@@ -1905,14 +1992,20 @@ type GetSitePaymentMandatesParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `redirectURL`, `flowToken`, `siteId`, `returnURL`, `mandateReference`, `thirdPartyCustomerReference`, `exitURL`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `redirectURL`, `flowToken`, `siteId`, `returnURL`, `mandateReference`, `thirdPartyCustomerReference`, `exitURL`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `SitePaymentMandateSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// SiteId Filter by site (integer `>= 1`). Typed parameter: the plain value only; `in:`, `like:` or comparison prefixes are rejected (400).
 	SiteId *int64 `form:"siteId,omitempty" json:"siteId,omitempty"`
+}
+
+// CreateSitePaymentMandateParams defines parameters for CreateSitePaymentMandate.
+type CreateSitePaymentMandateParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetSitesParams defines parameters for GetSites.
@@ -1923,29 +2016,41 @@ type GetSitesParams struct {
 	// PageSize Results to return per page (`ResultsPerPageParam`), 1 to 1000. Missing, non-integer or out of range → 400.
 	PageSize PageSize `form:"pageSize" json:"pageSize"`
 
-	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default, e.g. `sort=paymentDate:desc,id`. Only top-level scalar fields of the listed object (listed in the operation's `x-sortable`); unknown names, arrays and objects → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
-	Sort *Sort `form:"sort,omitempty" json:"sort,omitempty"`
+	// Sort Comma-delimited sort keys (`SortParam`): `key = fieldName [":desc" / ":asc"]`, ascending by default. Sortable fields here (`x-sortable`): `id`, `customerId`, `siteName`, `startDate`, `endDate`; any other name → 400. Default order `id` ascending; ties are always broken by `id` ascending. Nulls sort last ascending and first descending; strings compare by Unicode code point, case-sensitively.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
 
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `siteName`, `startDate`, `endDate`, `siteInvoiceDetails`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `SiteSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 
 	// CustomerId Filter by customer. `IdFilterParam`. Forms: exact id; `in:id1,id2,…` (1–100 items); `gt:id`, `lt:id`, `gte:id`, `lte:id`. `like:` and non-numeric values are rejected (400). Repeating the parameter ANDs the conditions.
-	CustomerId *string `form:"customerId,omitempty" json:"customerId,omitempty"`
+	CustomerId *[]string `form:"customerId,omitempty" json:"customerId,omitempty"`
 
 	// SiteName Filter by site name. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	SiteName *string `form:"siteName,omitempty" json:"siteName,omitempty"`
+	SiteName *[]string `form:"siteName,omitempty" json:"siteName,omitempty"`
 
-	// MandateStatus Filter by `siteInvoiceDetails.mandateStatus`. String filter over `MandateStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `MandateStatus` name (case-sensitive), else 400.
-	MandateStatus *string `form:"mandateStatus,omitempty" json:"mandateStatus,omitempty"`
+	// MandateStatus Filter by `siteInvoiceDetails.mandateStatus`. String filter over `MandateStatus` names. Forms: exact `VALUE`; `in:V1,V2,…` (1–100 items); `like:text` (case-insensitive match on the name text). Every value given to exact and `in:` must be a valid `MandateStatus` name (case-sensitive), else 400. Repeating the parameter ANDs the conditions.
+	MandateStatus *[]string `form:"mandateStatus,omitempty" json:"mandateStatus,omitempty"`
 
 	// MandateReference Filter by `siteInvoiceDetails.mandateReference`. Text filter (`StringFilterParam`). Forms: exact `value` (case-sensitive); `in:v1,v2,…` (1–100 comma-separated items, spaces around items trimmed, case-sensitive); `like:pattern` (case-insensitive; `*` or `%` matches any run of characters; a pattern without wildcard means "contains"). Comparison prefixes are rejected (400). Repeating the parameter ANDs the conditions.
-	MandateReference *string `form:"mandateReference,omitempty" json:"mandateReference,omitempty"`
+	MandateReference *[]string `form:"mandateReference,omitempty" json:"mandateReference,omitempty"`
+}
+
+// CreateSiteParams defines parameters for CreateSite.
+type CreateSiteParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetSiteParams defines parameters for GetSite.
 type GetSiteParams struct {
-	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`), e.g. `fields=id,name`. The output contains exactly the named fields in schema order (`id` is not added implicitly); nested objects are returned whole when named. Unknown names → 400. The allowed names are listed in the operation's `x-selectable`.
-	Fields *Fields `form:"fields,omitempty" json:"fields,omitempty"`
+	// Fields `FieldsParam`. Comma-delimited subset of top-level field names to return (`fields = name *("," name)`). Selectable fields here (`x-selectable`): `id`, `customerId`, `siteName`, `startDate`, `endDate`, `siteInvoiceDetails`; any other name → 400. The output then holds exactly the named fields in schema order and no others (`id` is not added implicitly; a nested object is returned whole when named), as described by `SiteSelection`.
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// UpdateSiteParams defines parameters for UpdateSite.
+type UpdateSiteParams struct {
+	// IdempotencyKey Optional key making the request safe to retry (spec §2.14): 1 to 255 printable ASCII characters (U+0021–U+007E), else 400. Scoped per principal and kept 24 hours: the same key with the same method, path and body replays the stored response byte for byte (status included) without running the operation again; with a different body, or while the first request is still running → 409. 401, 403 and 5xx answers are not stored.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReceivePaymentProviderWebhookJSONBody defines parameters for ReceivePaymentProviderWebhook.

@@ -199,7 +199,8 @@ func TestRenderSpec(t *testing.T) {
 		`Sortable fields (sort)`, `Selectable fields (fields)`, `Unsupported filters`,
 		`<code>customerType</code>`,  // x-unsupported-filters of getCustomers
 		"<code>X-Total-Count</code>", // response header
-		"array of <a class=\"ref\" href=\"#schema-PaymentProvider\">PaymentProvider</a>",
+		"array of <a class=\"ref\" href=\"#schema-InstantBankPayment\">InstantBankPayment</a>",
+		"array of any of <a class=\"ref\" href=\"#schema-PaymentProvider\">PaymentProvider</a> | <a class=\"ref\" href=\"#schema-PaymentProviderSelection\">PaymentProviderSelection</a>", // fields
 		"one of <a class=\"ref\" href=\"#schema-InvoicePayment\">InvoicePayment</a> | <a class=\"ref\" href=\"#schema-AdhocInvoicePayment\">AdhocInvoicePayment</a>",
 		`<span class="rule">pattern <code>`, // constraints
 		`<span class="rule">length <code>≤ 255</code></span>`,

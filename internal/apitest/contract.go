@@ -26,8 +26,9 @@ var (
 	docsErr           error
 )
 
-// contractDocs loads the contract twice: as written, and with every `required` list removed,
-// for responses narrowed by `fields` (spec §2.6), which omit unnamed fields by design.
+// contractDocs loads the contract twice: as written, which describes a response narrowed by
+// `fields` (spec §2.6) as `anyOf: [X, XSelection]`, and a strict copy in which every such
+// response is X alone, so a response without `fields` must carry every field of X.
 func contractDocs() (*openapi3.T, *openapi3.T, error) {
 	docsOnce.Do(func() {
 		load := func() (*openapi3.T, error) {
@@ -43,29 +44,33 @@ func contractDocs() (*openapi3.T, *openapi3.T, error) {
 		if sparse, docsErr = load(); docsErr != nil {
 			return
 		}
-		seen := map[*openapi3.Schema]bool{}
-		for _, s := range sparse.Components.Schemas {
-			dropRequired(s, seen)
+		for _, item := range strictDoc.Paths.Map() {
+			for _, op := range item.Operations() {
+				for _, r := range op.Responses.Map() {
+					if r.Value == nil {
+						continue
+					}
+					for _, mt := range r.Value.Content {
+						if mt.Schema != nil && mt.Schema.Value != nil {
+							wholeObjects(mt.Schema)
+							wholeObjects(mt.Schema.Value.Items)
+						}
+					}
+				}
+			}
 		}
 	})
 	return strictDoc, sparse, docsErr
 }
 
-func dropRequired(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
-	if ref == nil || ref.Value == nil || seen[ref.Value] {
+// wholeObjects replaces an inline `anyOf: [X, XSelection]` by X.
+func wholeObjects(ref *openapi3.SchemaRef) {
+	if ref == nil || ref.Ref != "" || ref.Value == nil || len(ref.Value.AnyOf) != 2 {
 		return
 	}
-	s := ref.Value
-	seen[s] = true
-	s.Required = nil
-	for _, p := range s.Properties {
-		dropRequired(p, seen)
-	}
-	dropRequired(s.Items, seen)
-	for _, l := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf, s.AnyOf} {
-		for _, x := range l {
-			dropRequired(x, seen)
-		}
+	whole, sel := ref.Value.AnyOf[0], ref.Value.AnyOf[1]
+	if whole.Ref != "" && sel.Ref == whole.Ref+"Selection" {
+		*ref = *whole
 	}
 }
 

@@ -22,6 +22,10 @@ func TestValidatorCatchesViolations(t *testing.T) {
 		{"missing field", "/v1/customers/1", 200, strings.Replace(good, `"customerName":"Acme",`, "", 1), false},
 		{"wrong type", "/v1/customers/1", 200, strings.Replace(good, `"currencyId":1`, `"currencyId":"1"`, 1), false},
 		{"narrowed by fields", "/v1/customers/1?fields=id", 200, `{"id":1}`, true},
+		{"narrowed, wrong type", "/v1/customers/1?fields=id", 200, `{"id":"1"}`, false},
+		{"narrowed, unknown field", "/v1/customers/1?fields=id", 200, `{"id":1,"bogus":2}`, false},
+		{"narrowed list", "/v1/customers?page=1&pageSize=5&fields=id,customerName", 200, `[{"id":1,"customerName":"Acme"}]`, true},
+		{"list missing field", "/v1/customers?page=1&pageSize=5", 200, `[{"id":1,"customerName":"Acme"}]`, false},
 		{"undocumented status", "/v1/customers/1", 201, good, true}, // covered by default → must be an Error body
 		{"error body wrong", "/v1/customers/1", 404, `{"message":"x"}`, false},
 		{"error body right", "/v1/customers/1", 404, `{"timestamp":"2024-01-01T00:00:00Z","status":404,"error":"Not Found","message":"customer not found","path":"/v1/customers/1"}`, true},
