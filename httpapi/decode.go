@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -16,6 +19,7 @@ import (
 
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/freetext"
+	"github.com/elevatepay/elevatepay/money"
 )
 
 // MaxBody is the largest request body accepted (spec §2.3).
@@ -50,6 +54,10 @@ func parseJSON(b []byte) (any, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, ep.Errorf(ep.EINVALID, "request body is required")
 	}
+	// First of all, before anything allocates: the decoder below recurses once per level.
+	if err := checkDepth(b); err != nil {
+		return nil, err
+	}
 	if !utf8.Valid(b) {
 		return nil, ep.Errorf(ep.EINVALID, "request body is not valid UTF-8")
 	}
@@ -63,6 +71,42 @@ func parseJSON(b []byte) (any, error) {
 		return nil, ep.Errorf(ep.EINVALID, "malformed JSON: unexpected data after the JSON value")
 	}
 	return v, nil
+}
+
+// MaxDepth is how deeply arrays and objects may nest in a request body. No body of the
+// contract needs more than 5 levels; deeper input is refused before it is decoded, because
+// decoding costs memory per level (issue 6: a 1 MiB body of "[[[[" cost 165 MB).
+const MaxDepth = 32
+
+// checkDepth scans b once, counting the arrays and objects open outside strings, and refuses
+// a body nested more than MaxDepth levels deep. It allocates nothing. On malformed input the
+// count may be off, but only after the point where the decoder stops anyway.
+func checkDepth(b []byte) error {
+	depth, inString, escaped := 0, false, false
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth++; depth > MaxDepth {
+				return ep.Errorf(ep.EINVALID, "request body nests arrays and objects more than %d levels deep", MaxDepth)
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return nil
 }
 
 var errDuplicateKey = errors.New("duplicate key")
@@ -128,8 +172,21 @@ func jsonErrorText(err error) string {
 	return err.Error()
 }
 
+// MaxFieldErrors is how many field errors one validation error lists; the message states how
+// many there were in all (issue 6: 60,000 unknown keys once answered a 3.8 MB error).
+const MaxFieldErrors = 20
+
+var visitOpts = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.EnableFormatValidation()}
+
 // validate checks a parsed body against the contract's request schema and returns a
-// validation error listing every invalid field.
+// validation error naming the invalid fields: the first MaxFieldErrors of them in field
+// order, and how many there are in all.
+//
+// kin-openapi builds one error per invalid member, so the parts of a body that can be
+// arbitrarily many (unknown members, array items) are handled here before it sees the body:
+// unknown members are counted and left out, arrays are cut after MaxFieldErrors items and the
+// rest is checked item by item; numbers are checked exactly (kin-openapi reads them as
+// float64, which turns 1e-400 into 0 and cannot represent 1e400).
 func validate(schema *openapi3.Schema, v any) error {
 	if schema == nil {
 		return nil
@@ -137,51 +194,362 @@ func validate(schema *openapi3.Schema, v any) error {
 	if err := checkText(schema, v); err != nil { // control characters (textcheck.go)
 		return err
 	}
-	err := schema.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.EnableFormatValidation())
-	if err == nil {
+	vd := &validation{flagged: map[string]bool{}}
+	vd.visit(schema, v, "")
+	if vd.errs.total == 0 {
 		return nil
 	}
-	var fields []ep.FieldError
-	collectSchemaErrors(err, &fields)
-	if len(fields) == 0 {
-		fields = append(fields, ep.FieldError{Field: "", Message: "request body does not match the schema"})
-	}
-	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-	fields = dedupe(fields)
-	msg := fmt.Sprintf("Validation failed for %d field", len(fields))
-	if len(fields) != 1 {
+	fields := vd.errs.kept
+	msg := fmt.Sprintf("Validation failed for %d field", vd.errs.total)
+	if vd.errs.total != 1 {
 		msg += "s"
+	}
+	if vd.errs.total > len(fields) {
+		msg += fmt.Sprintf(" (first %d listed)", len(fields))
 	}
 	msg += ": " + fields[0].Field + " " + fields[0].Message
 	return &ep.Error{Code: ep.EINVALID, Message: msg, Fields: fields}
 }
 
-func dedupe(fields []ep.FieldError) []ep.FieldError {
-	out := fields[:0]
+// validation is one run of validate.
+type validation struct {
+	errs fieldErrors
+	// flagged are the fields whose number this package refused; kin-openapi's own (float64)
+	// opinion of them is dropped.
+	flagged map[string]bool
+}
+
+// fieldErrors keeps the first MaxFieldErrors field errors in field order and counts all.
+type fieldErrors struct {
+	kept  []ep.FieldError
+	total int
+}
+
+// accepts reports whether an error on field would be kept.
+func (f *fieldErrors) accepts(field string) bool {
+	return len(f.kept) < MaxFieldErrors || !lessField(f.kept[len(f.kept)-1].Field, field)
+}
+
+func (f *fieldErrors) add(e ep.FieldError) {
+	f.total++
+	if !f.accepts(e.Field) {
+		return
+	}
+	// After every error of the same field already kept: kin-openapi's order among them stays.
+	i := sort.Search(len(f.kept), func(i int) bool { return lessField(e.Field, f.kept[i].Field) })
+	f.kept = append(f.kept, ep.FieldError{})
+	copy(f.kept[i+1:], f.kept[i:])
+	f.kept[i] = e
+	if len(f.kept) > MaxFieldErrors {
+		f.kept = f.kept[:MaxFieldErrors]
+	}
+}
+
+// lessField orders field names segment by segment, array indexes numerically
+// (contractOwnerIds.2 before contractOwnerIds.10).
+func lessField(a, b string) bool {
+	for a != "" || b != "" {
+		sa, ra, _ := strings.Cut(a, ".")
+		sb, rb, _ := strings.Cut(b, ".")
+		if sa != sb {
+			if isIndex(sa) && isIndex(sb) && len(sa) != len(sb) {
+				return len(sa) < len(sb)
+			}
+			return sa < sb
+		}
+		a, b = ra, rb
+	}
+	return false
+}
+
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldName is the name an error at path is reported under: "body" for the body itself.
+func fieldName(path string) string {
+	if path == "" {
+		return "body"
+	}
+	return path
+}
+
+// visit validates v at path against s, adding its errors.
+func (vd *validation) visit(s *openapi3.Schema, v any, path string) {
+	pruned := vd.prune(s, v, path)
+	err := s.VisitJSON(pruned, visitOpts...)
+	if err == nil {
+		return
+	}
+	var fields []ep.FieldError
+	collectSchemaErrors(err, path, &fields)
+	if len(fields) == 0 {
+		fields = append(fields, ep.FieldError{Field: path, Message: "does not match the schema"})
+		if path == "" {
+			fields[0].Message = "request body does not match the schema"
+		}
+	}
+	sort.SliceStable(fields, func(i, j int) bool { return lessField(fields[i].Field, fields[j].Field) })
 	for i, f := range fields {
-		if i > 0 && f == fields[i-1] {
+		if (i > 0 && f == fields[i-1]) || vd.flagged[f.Field] {
 			continue
 		}
-		out = append(out, f)
+		vd.errs.add(f)
+	}
+}
+
+// schemasOf is s with the schemas of its allOf, which apply to the same value.
+func schemasOf(s *openapi3.Schema, out []*openapi3.Schema) []*openapi3.Schema {
+	if s == nil || len(out) > 16 {
+		return out
+	}
+	out = append(out, s)
+	for _, ref := range s.AllOf {
+		out = schemasOf(ref.Value, out)
 	}
 	return out
 }
 
-func collectSchemaErrors(err error, out *[]ep.FieldError) {
+// prune returns v as kin-openapi may see it: objects without their unknown members and arrays
+// cut after MaxFieldErrors items, which it reports itself; and it checks numbers. Where a
+// schema could judge the value differently once pruned (oneOf, anyOf, not, enum, property
+// counts, unique items), the value is left as it is.
+func (vd *validation) prune(s *openapi3.Schema, v any, path string) any {
+	ss := schemasOf(s, nil)
+	for _, x := range ss {
+		if len(x.OneOf) > 0 || len(x.AnyOf) > 0 || x.Not != nil || len(x.Enum) > 0 {
+			return v
+		}
+	}
+	switch t := v.(type) {
+	case json.Number:
+		vd.checkNumber(ss, t, path)
+		return v
+	case map[string]any:
+		if !permitsAll(ss, openapi3.TypeObject) {
+			return v // kin-openapi reports the type and looks no further
+		}
+		return vd.pruneObject(ss, t, path)
+	case []any:
+		if !permitsAll(ss, openapi3.TypeArray) {
+			return v
+		}
+		return vd.pruneArray(ss, t, path)
+	}
+	return v
+}
+
+// permitsAll reports whether every schema of ss allows values of type t.
+func permitsAll(ss []*openapi3.Schema, t string) bool {
+	for _, x := range ss {
+		if x.Type != nil && !x.Type.Permits(t) {
+			return false
+		}
+	}
+	return true
+}
+
+func (vd *validation) pruneObject(ss []*openapi3.Schema, m map[string]any, path string) any {
+	for _, x := range ss {
+		if x.MinProps != 0 || x.MaxProps != nil || x.AdditionalProperties.Schema != nil {
+			return m
+		}
+	}
+	out := make(map[string]any, min(len(m), 64))
+	for k, x := range m {
+		var props []*openapi3.Schema
+		unknown, required := false, false
+		for _, s := range ss {
+			if p := s.Properties[k]; p != nil {
+				props = append(props, p.Value)
+			} else if has := s.AdditionalProperties.Has; has != nil && !*has {
+				unknown = true
+			}
+			required = required || slices.Contains(s.Required, k)
+		}
+		field := joinField(path, k)
+		switch {
+		case unknown && !required:
+			vd.errs.add(ep.FieldError{Field: field, Message: "is not a known or writable field"})
+		case len(props) == 1 && props[0] != nil:
+			out[k] = vd.prune(props[0], x, field)
+		default:
+			out[k] = x
+		}
+	}
+	return out
+}
+
+func (vd *validation) pruneArray(ss []*openapi3.Schema, a []any, path string) any {
+	var items *openapi3.Schema
+	unique := false
+	for _, x := range ss {
+		if x.MinItems > MaxFieldErrors {
+			return a
+		}
+		unique = unique || x.UniqueItems
+		if x.Items != nil {
+			if items != nil || x.Items.Value == nil {
+				return a
+			}
+			items = x.Items.Value
+		}
+	}
+	if items == nil {
+		return a
+	}
+	if unique {
+		// Pruned items would compare differently, unless prune leaves every item as it is.
+		is := schemasOf(items, nil)
+		if permitsAll(is, openapi3.TypeObject) || permitsAll(is, openapi3.TypeArray) {
+			for _, x := range a {
+				switch x.(type) {
+				case map[string]any, []any:
+					return a
+				}
+			}
+		}
+	}
+	n := min(len(a), MaxFieldErrors)
+	out := make([]any, n, n+1)
+	for i := range n {
+		out[i] = vd.prune(items, a[i], joinField(path, strconv.Itoa(i)))
+	}
+	if len(a) == n {
+		return out
+	}
+	// What kin-openapi cannot see on the cut array: too many items, duplicates after the cut.
+	for _, x := range ss {
+		if x.MaxItems != nil && uint64(len(a)) > *x.MaxItems && uint64(n) <= *x.MaxItems {
+			vd.errs.add(ep.FieldError{Field: fieldName(path), Message: fmt.Sprintf("maximum number of items is %d", *x.MaxItems)})
+		}
+	}
+	if unique && scalarsUnique(a[:n]) && !scalarsUnique(a) {
+		vd.errs.add(ep.FieldError{Field: fieldName(path), Message: "duplicate items found"})
+	}
+	vd.tail(items, a[n:], n, path)
+	return out
+}
+
+// tail checks the items of an array after the cut, the first at index first: in chunks while
+// they are valid, then item by item, listing what may still be listed and counting the rest
+// (one per invalid item).
+func (vd *validation) tail(items *openapi3.Schema, a []any, first int, path string) {
+	const chunk = 64
+	itemSchemas := schemasOf(items, nil)
+	chunkSchema := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeArray}, Items: openapi3.NewSchemaRef("", items)}
+	for start := 0; start < len(a); start += chunk {
+		part := a[start:min(start+chunk, len(a))]
+		if failFast(chunkSchema, part) == nil && !hasNumberProblem(itemSchemas, part) {
+			continue
+		}
+		for j, x := range part {
+			field := joinField(path, strconv.Itoa(first+start+j))
+			if vd.errs.accepts(field) {
+				vd.visit(items, x, field)
+				continue
+			}
+			if hasNumberProblem(itemSchemas, part[j:j+1]) || failFast(items, x) != nil {
+				vd.errs.total++
+			}
+		}
+	}
+}
+
+func failFast(s *openapi3.Schema, v any) error {
+	return s.VisitJSON(v, openapi3.FailFast(), openapi3.VisitAsRequest(), openapi3.EnableFormatValidation())
+}
+
+// hasNumberProblem reports whether a number among items is refused by numberProblem.
+func hasNumberProblem(ss []*openapi3.Schema, items []any) bool {
+	for _, x := range items {
+		if n, ok := x.(json.Number); ok && numberProblem(ss, n) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// scalarsUnique reports whether no two items of a (JSON scalars) are equal, as kin-openapi
+// compares them: by type and text.
+func scalarsUnique(a []any) bool {
+	seen := make(map[any]struct{}, len(a))
+	for _, x := range a {
+		switch x.(type) {
+		case map[string]any, []any:
+			// Not comparable: compared as kin-openapi does, by their JSON.
+			b, _ := json.Marshal(x)
+			x = [1]string{string(b)}
+		}
+		if _, dup := seen[x]; dup {
+			return false
+		}
+		seen[x] = struct{}{}
+	}
+	return true
+}
+
+// checkNumber reports a number that numberProblem refuses.
+func (vd *validation) checkNumber(ss []*openapi3.Schema, n json.Number, path string) {
+	msg := numberProblem(ss, n)
+	if msg == "" {
+		return
+	}
+	field := fieldName(path)
+	vd.flagged[field] = true
+	vd.errs.add(ep.FieldError{Field: field, Message: msg})
+}
+
+// numberProblem checks a number exactly: amounts as the service will read them
+// (money.ParseJSON), integers as integers of their format. "" = fine.
+func numberProblem(ss []*openapi3.Schema, n json.Number) string {
+	for _, s := range ss {
+		switch {
+		case s.Type == nil:
+		case s.Type.Is(openapi3.TypeInteger):
+			lo, hi, bits := int64(math.MinInt64), int64(math.MaxInt64), 64
+			if s.Format == "int32" {
+				lo, hi, bits = math.MinInt32, math.MaxInt32, 32
+			}
+			if _, err := strconv.ParseInt(string(n), 10, bits); err != nil {
+				if errors.Is(err, strconv.ErrRange) {
+					return fmt.Sprintf("is out of range: must be between %d and %d", lo, hi)
+				}
+				return "must be an integer (digits only, no fraction or exponent)"
+			}
+		case s.Type.Is(openapi3.TypeNumber):
+			if _, err := money.ParseJSON([]byte(n)); err != nil {
+				return err.Error()
+			}
+		}
+	}
+	return ""
+}
+
+// collectSchemaErrors turns kin-openapi's errors, for the value at prefix, into field errors.
+func collectSchemaErrors(err error, prefix string, out *[]ep.FieldError) {
 	var multi openapi3.MultiError
 	if errors.As(err, &multi) {
 		for _, e := range multi {
-			collectSchemaErrors(e, out)
+			collectSchemaErrors(e, prefix, out)
 		}
 		return
 	}
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
-		*out = append(*out, ep.FieldError{Message: "is invalid"})
+		*out = append(*out, ep.FieldError{Field: prefix, Message: "is invalid"})
 		return
 	}
 	ptr := se.JSONPointer()
-	field := strings.Join(ptr, ".")
+	field := joinField(prefix, strings.Join(ptr, "."))
 	msg := se.Reason
 	switch {
 	case strings.HasSuffix(se.Reason, "is unsupported"):
@@ -248,6 +616,9 @@ func bound(f *float64) string {
 func joinField(prefix, name string) string {
 	if prefix == "" {
 		return name
+	}
+	if name == "" {
+		return prefix
 	}
 	return prefix + "." + name
 }
