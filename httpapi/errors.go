@@ -59,7 +59,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 && e.Code == ep.EINTERNAL {
-		s.log.Error("request failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "error", err.Error())
+		s.log.Error("request failed", "request_id", requestID(r), "method", clip(r.Method, maxLoggedMethod), "path", clip(r.URL.Path, maxLoggedPath), "error", err.Error())
 	}
 	writeErrorStatus(w, r, status, e.Message, e.Fields)
 }

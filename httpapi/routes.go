@@ -77,11 +77,18 @@ func (s *Server) apiRoutes() []route {
 // routes registers the root routes and every API operation on the mux.
 func (s *Server) routes() error {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.Handle("GET /metrics", s.handleMetrics())
-	mux.HandleFunc("GET /openapi.yaml", s.handleOpenAPI)
-	mux.HandleFunc("GET /docs", s.handleDocs)
+	// Every pattern has its route label; a request that matches none is "unmatched".
+	s.labels = map[string]string{}
+	root := func(pattern, label string, h http.Handler) {
+		mux.Handle(pattern, h)
+		s.labels[pattern] = label
+	}
+	root("GET /{$}", "GET /", http.HandlerFunc(s.handleHome))
+	root("GET /healthz", "GET /healthz", http.HandlerFunc(s.handleHealthz))
+	root("GET /readyz", "GET /readyz", http.HandlerFunc(s.handleReadyz))
+	root("GET /metrics", "GET /metrics", s.handleMetrics())
+	root("GET /openapi.yaml", "GET /openapi.yaml", http.HandlerFunc(s.handleOpenAPI))
+	root("GET /docs", "GET /docs", http.HandlerFunc(s.handleDocs))
 
 	seen := map[string]bool{}
 	for _, rt := range s.apiRoutes() {
@@ -94,6 +101,7 @@ func (s *Server) routes() error {
 		}
 		seen[rt.op] = true
 		mux.Handle(op.Method+" "+op.Path, s.operation(op, rt.h))
+		s.labels[op.Method+" "+op.Path] = op.Method + " " + op.Path
 	}
 	var missing []string
 	for id := range s.contract.Ops {

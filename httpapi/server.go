@@ -8,12 +8,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -46,6 +49,7 @@ type Server struct {
 	log      *slog.Logger
 	contract *contract
 	mux      *http.ServeMux
+	labels   map[string]string // route label (metrics, log) by mux pattern
 	root     http.Handler
 	docs     []byte
 	now      func() time.Time
@@ -84,21 +88,44 @@ func NewServer(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.root.ServeHTTP(w, r) }
 
 // dispatch serves root routes and /v1 routes, answering unknown routes (404) and wrong
-// methods (405 with Allow) with the standard error body.
+// methods (405 with Allow) with the standard error body. A path ServeMux would clean (//, /./,
+// /../, a trailing /.) is unknown too: the mux would answer it with a redirect and an HTML body.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if !canonicalPath(r.URL.EscapedPath()) {
+		writeErrorStatus(w, r, http.StatusNotFound, "no route for "+clip(r.URL.Path, maxLoggedPath), nil)
+		return
+	}
 	h, pattern := s.mux.Handler(r)
-	if pattern != "" {
+	if label, ok := s.labels[pattern]; ok {
+		if info, _ := r.Context().Value(keyRoute).(*routeInfo); info != nil {
+			info.route = label
+		}
 		s.mux.ServeHTTP(w, r)
 		return
 	}
 	rec := &headerRecorder{header: http.Header{}}
-	h.ServeHTTP(rec, r)
+	if pattern == "" { // else a redirect, which is never answered
+		h.ServeHTTP(rec, r)
+	}
 	if rec.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", rec.header.Get("Allow"))
-		writeErrorStatus(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path, nil)
+		writeErrorStatus(w, r, http.StatusMethodNotAllowed, "method "+clip(r.Method, maxLoggedMethod)+" is not allowed on "+clip(r.URL.Path, maxLoggedPath), nil)
 		return
 	}
-	writeErrorStatus(w, r, http.StatusNotFound, "no route for "+r.URL.Path, nil)
+	writeErrorStatus(w, r, http.StatusNotFound, "no route for "+clip(r.URL.Path, maxLoggedPath), nil)
+}
+
+// canonicalPath reports whether ServeMux would serve the (escaped) path as it is rather than
+// redirect to its cleaned form (net/http's cleanPath).
+func canonicalPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
 }
 
 // headerRecorder captures what ServeMux's own 404/405 handlers would write.
@@ -112,6 +139,29 @@ func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
 // ---- root routes ----
+
+// homePage is GET /: where a person who opens the server in a browser can go next.
+const homePage = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>elevatepay</title></head>
+<body>
+<h1>elevatepay</h1>
+<p>A self-hosted payments and refunds service implementing the Elevate Payment and Refund API 1.37. The API lives under <code>/v1</code> and needs a bearer token (<code>POST /v1/authenticate</code>).</p>
+<ul>
+<li><a href="/docs">/docs</a>: the API documentation</li>
+<li><a href="/openapi.yaml">/openapi.yaml</a>: the OpenAPI description</li>
+<li><a href="/healthz">/healthz</a>: liveness</li>
+</ul>
+</body>
+</html>
+`
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, _ = io.WriteString(w, homePage)
+}
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -132,9 +182,41 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": s.store.Engine()})
 }
 
+// handleOpenAPI serves the contract: as text/plain to a browser, which would download
+// application/yaml instead of showing it, and as application/yaml to everyone else.
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/yaml")
+	h := w.Header()
+	h.Set("Content-Type", "application/yaml")
+	if prefersText(r.Header.Get("Accept")) {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept")
 	_, _ = w.Write(api.OpenAPI)
+}
+
+// prefersText reports whether an Accept header ranks text/html or text/plain above YAML.
+func prefersText(accept string) bool {
+	var text, yaml float64
+	for _, part := range strings.Split(accept, ",") {
+		fields := strings.Split(part, ";")
+		mt := strings.ToLower(strings.TrimSpace(fields[0]))
+		q := 1.0
+		for _, p := range fields[1:] {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch mt {
+		case "text/html", "text/plain", "text/*":
+			text = max(text, q)
+		case "application/yaml", "application/x-yaml", "text/yaml", "application/*", "*/*":
+			yaml = max(yaml, q)
+		}
+	}
+	return text > 0 && text > yaml
 }
 
 func (s *Server) handleDocs(w http.ResponseWriter, r *http.Request) {
@@ -227,7 +309,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				s.log.Error("panic", "request_id", id, "method", clip(r.Method, maxLoggedMethod), "path", clip(r.URL.Path, maxLoggedPath), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					writeErrorStatus(sw, r, http.StatusInternalServerError, "internal error", nil)
 				}
@@ -238,12 +320,31 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			s.metrics.observe(info.route, r.Method, status, d)
-			s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "route", info.route,
-				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000, "subject", info.subject,
+			s.log.Info("request", "request_id", id, "method", clip(r.Method, maxLoggedMethod), "path", clip(r.URL.Path, maxLoggedPath), "route", info.route,
+				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000, "subject", clip(info.subject, 256),
 				"remote", r.RemoteAddr)
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// Untrusted text that reaches logs and error messages is cut to these many bytes (issue 6:
+// invented 50 KB method names were logged and labelled whole).
+const (
+	maxLoggedMethod = 32
+	maxLoggedPath   = 512
+)
+
+// clip cuts s to at most n bytes (on a character boundary), saying how long it was.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // acceptsJSON reports whether the Accept header allows application/json (spec §2.3: else 406).
@@ -300,7 +401,20 @@ func newMetrics(reg *prometheus.Registry, st store.Store) *metrics {
 	return m
 }
 
+// knownMethods are the methods labelled by name; any other request method is "OTHER", so
+// invented methods cannot add series (issue 6).
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
+	http.MethodDelete: true, http.MethodConnect: true, http.MethodOptions: true, http.MethodTrace: true,
+}
+
+// observe counts one request. Every label has a fixed set of values: route is a registered
+// pattern or "unmatched" (set by the server, never from the request), method a known method
+// or OTHER, status a three-digit code (net/http refuses any other).
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
+	if !knownMethods[method] {
+		method = "OTHER"
+	}
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
