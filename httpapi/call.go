@@ -72,6 +72,12 @@ func (s *Server) operation(op *operation, h handler) http.Handler {
 				s.writeError(w, r, c.bodyErr)
 				return
 			}
+			if len(c.body) > LargeBody {
+				if !s.large.enter(r.Context()) {
+					return // the client went away while waiting
+				}
+				defer s.large.leave()
+			}
 		}
 		var err error
 		if c.list, err = query.Parse(r.URL.Query(), op.Query); err != nil {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -48,6 +50,41 @@ func readBody(r *http.Request, want string) ([]byte, error) {
 	return b, nil
 }
 
+// LargeBody is the size above which a request body counts as large: at most MaxLargeBodies
+// large bodies are decoded, validated and handled at once, so a flood of them (reachable
+// without a token through POST /v1/authenticate) cannot take the process's memory with it:
+// decoding and validating one costs up to about 20 MB. Real bodies of the contract are a few
+// hundred bytes; requests with small bodies never wait.
+const LargeBody = 64 << 10
+
+// MaxLargeBodies is how many large bodies are processed at once.
+const MaxLargeBodies = 2
+
+// largeBodies is the gate of large bodies.
+type largeBodies struct {
+	slots chan struct{}
+	peak  atomic.Int32 // most ever inside at once (tests)
+	in    atomic.Int32
+}
+
+// enter waits for a slot while ctx lives; false when ctx ended first.
+func (l *largeBodies) enter(ctx context.Context) bool {
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	n := l.in.Add(1)
+	for p := l.peak.Load(); n > p && !l.peak.CompareAndSwap(p, n); p = l.peak.Load() {
+	}
+	return true
+}
+
+func (l *largeBodies) leave() {
+	l.in.Add(-1)
+	<-l.slots
+}
+
 // parseJSON parses exactly one JSON value (numbers kept as json.Number), rejecting invalid
 // UTF-8, duplicate object keys and trailing data.
 func parseJSON(b []byte) (any, error) {
@@ -55,7 +92,7 @@ func parseJSON(b []byte) (any, error) {
 		return nil, ep.Errorf(ep.EINVALID, "request body is required")
 	}
 	// First of all, before anything allocates: the decoder below recurses once per level.
-	if err := checkDepth(b); err != nil {
+	if err := checkShape(b); err != nil {
 		return nil, err
 	}
 	if !utf8.Valid(b) {
@@ -78,11 +115,17 @@ func parseJSON(b []byte) (any, error) {
 // decoding costs memory per level (issue 6: a 1 MiB body of "[[[[" cost 165 MB).
 const MaxDepth = 32
 
-// checkDepth scans b once, counting the arrays and objects open outside strings, and refuses
-// a body nested more than MaxDepth levels deep. It allocates nothing. On malformed input the
-// count may be off, but only after the point where the decoder stops anyway.
-func checkDepth(b []byte) error {
-	depth, inString, escaped := 0, false, false
+// MaxValues is how many JSON values (array items and object members) a request body may hold.
+// No body of the contract comes near it; decoding costs about 200 bytes per value, so a 1 MiB
+// body of half a million values would cost 100 MB. Larger input is refused before decoding.
+const MaxValues = 50000
+
+// checkShape scans b once, outside strings, counting the arrays and objects open and the
+// values, and refuses a body nested more than MaxDepth levels deep or holding more than
+// MaxValues values. It allocates nothing. On malformed input the counts may be off, but only
+// after the point where the decoder stops anyway.
+func checkShape(b []byte) error {
+	depth, values, inString, escaped := 0, 0, false, false
 	for _, c := range b {
 		if inString {
 			switch {
@@ -102,8 +145,14 @@ func checkDepth(b []byte) error {
 			if depth++; depth > MaxDepth {
 				return ep.Errorf(ep.EINVALID, "request body nests arrays and objects more than %d levels deep", MaxDepth)
 			}
+			values++
+		case ',':
+			values++
 		case ']', '}':
 			depth--
+		}
+		if values > MaxValues {
+			return ep.Errorf(ep.EINVALID, "request body holds more than %d values", MaxValues)
 		}
 	}
 	return nil

@@ -15,3 +15,6 @@ func SetMaxStoredResponse(t interface{ Cleanup(func()) }, n int) {
 	maxStoredResponse = n
 	t.Cleanup(func() { maxStoredResponse = old })
 }
+
+// LargeBodiesPeak is the most large bodies the server ever processed at once.
+func (s *Server) LargeBodiesPeak() int { return int(s.large.peak.Load()) }

@@ -55,6 +55,7 @@ type Server struct {
 	now      func() time.Time
 	metrics  *metrics
 	registry *prometheus.Registry
+	large    largeBodies
 }
 
 // NewServer builds the HTTP handler of the whole service.
@@ -63,7 +64,8 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: cfg.Service, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Logger, contract: c, now: cfg.Now, registry: cfg.Registry}
+	s := &Server{svc: cfg.Service, store: cfg.Store, tokens: cfg.Tokens, log: cfg.Logger, contract: c, now: cfg.Now, registry: cfg.Registry,
+		large: largeBodies{slots: make(chan struct{}, MaxLargeBodies)}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -1,0 +1,89 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/elevatepay/elevatepay/httpapi"
+	"github.com/elevatepay/elevatepay/internal/apitest"
+)
+
+// wideArray is a JSON array of n zeros.
+func wideArray(n int) string {
+	return "[" + strings.TrimSuffix(strings.Repeat("0,", n), ",") + "]"
+}
+
+// TestBodyValueCount: a body holding more than MaxValues values is refused before it is
+// decoded (decoding costs about 200 bytes a value: a 1 MiB flat array cost 100 MB); up to the
+// bound it is decoded and validated as usual.
+func TestBodyValueCount(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		want := fmt.Sprintf("request body holds more than %d values", httpapi.MaxValues)
+		for name, body := range map[string]string{
+			"array":        wideArray(httpapi.MaxValues + 1),
+			"half a MiB":   wideArray(1<<19 - 1),
+			"object value": `{"brand":"x","username":` + wideArray(httpapi.MaxValues+1) + `,"password":"p"}`,
+		} {
+			t.Run(name, func(t *testing.T) {
+				for _, tok := range []string{"", e.AdminToken()} {
+					path := "/v1/authenticate"
+					if tok != "" {
+						path = "/v1/customers"
+					}
+					if m := errorBody(t, e.Post(tok, path, body), 400); m["message"] != want {
+						t.Errorf("%s: message %q, want %q", path, m["message"], want)
+					}
+				}
+			})
+		}
+		// At the bound the body is decoded and judged by the schema.
+		m := errorBody(t, e.Post("", "/v1/authenticate", wideArray(httpapi.MaxValues-1)), 400)
+		if m["message"] == want {
+			t.Errorf("a body within the bound was refused for its size")
+		}
+	})
+}
+
+// TestLargeBodiesGated: however many large bodies arrive at once, at most MaxLargeBodies are
+// decoded at a time (each may cost about 20 MB); every request still gets its answer, and
+// requests with small bodies are not held up by the gate.
+func TestLargeBodiesGated(t *testing.T) {
+	e := apitest.New(t, "sqlite")
+	body := []byte(`{"brand":"x","username":` + wideArray(httpapi.MaxValues-10) + `,"password":"p"}`)
+	if len(body) <= httpapi.LargeBody {
+		t.Fatalf("test body of %d bytes is not large", len(body))
+	}
+	var wg sync.WaitGroup
+	statuses := make(chan int, 16)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := e.Client.Post(e.URL+"/v1/authenticate", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	// Small requests go through while the large ones queue.
+	for range 5 {
+		e.Get(e.AdminToken(), "/v1/currencies?page=1&pageSize=10").Want(t, http.StatusOK)
+	}
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s != 400 {
+			t.Errorf("a large invalid body answered %d", s)
+		}
+	}
+	if p := e.Server.LargeBodiesPeak(); p < 1 || p > httpapi.MaxLargeBodies {
+		t.Errorf("%d large bodies were processed at once, want 1 to %d", p, httpapi.MaxLargeBodies)
+	}
+}
