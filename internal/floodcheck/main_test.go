@@ -21,8 +21,8 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 6 {
-		t.Fatalf("want a header and 5 phases:\n%s", out.String())
+	if len(lines) != 7 {
+		t.Fatalf("want a header and 6 phases:\n%s", out.String())
 	}
 	for i, l := range lines[1:] {
 		f := strings.Fields(l[36:])
