@@ -379,3 +379,16 @@ func TestFieldsResponsesDescribed(t *testing.T) {
 		t.Fatalf("only %d operations take fields", n)
 	}
 }
+
+// TestJsonPatchValueAcceptsAnyJSON: a JSON Patch `value` may be any JSON value, null and
+// nested nulls included (the target schema decides what suits the field, spec §5.1.2).
+func TestJsonPatchValueAcceptsAnyJSON(t *testing.T) {
+	op := loadDoc(t).Components.Schemas["JsonPatchOperation"].Value
+	for _, v := range []any{nil, "x", 1.5, 7.0, true, false, map[string]any{}, map[string]any{"a": nil},
+		[]any{}, []any{nil}, []any{[]any{nil}}, []any{map[string]any{"a": nil}}, []any{1.0, "x", nil}} {
+		body := map[string]any{"op": "replace", "path": "/x", "value": v}
+		if err := op.VisitJSON(body, openapi3.VisitAsRequest()); err != nil {
+			t.Errorf("value %#v refused: %v", v, err)
+		}
+	}
+}
