@@ -269,15 +269,7 @@ func testCreditStatusExtremes(t *testing.T, s store.Store) {
 		// Sorting, both directions; ties by customer id ascending.
 		for name, value := range byField {
 			for _, desc := range []bool{false, true} {
-				want := make([]*creditCase, len(cases))
-				copy(want, cases)
-				sort.SliceStable(want, func(i, j int) bool {
-					c := value(want[i]).Cmp(value(want[j]))
-					if desc {
-						c = -c
-					}
-					return c < 0 || (c == 0 && want[i].id < want[j].id)
-				})
+				want := sortedBy(cases, value, func(c *creditCase) int64 { return c.id }, desc)
 				got, _, err := tx.ListCreditStatus(store.AllOwners, query.List{Page: 1, PageSize: 1000, Sorts: []query.Sort{{Field: name, Desc: desc}}})
 				if err != nil {
 					return fmt.Errorf("sort %s desc=%v: %w", name, desc, err)
@@ -418,15 +410,7 @@ func testAmountKeysExtremes(t *testing.T, s store.Store) {
 	err := s.Read(ctx(), func(tx store.Tx) error {
 		for name, value := range fields {
 			for _, desc := range []bool{false, true} {
-				want := make([]row, len(rows))
-				copy(want, rows)
-				sort.SliceStable(want, func(i, j int) bool {
-					c := value(want[i]).Cmp(value(want[j]))
-					if desc {
-						c = -c
-					}
-					return c < 0 || (c == 0 && want[i].id < want[j].id)
-				})
+				want := sortedBy(rows, value, func(r row) int64 { return r.id }, desc)
 				got, _, err := tx.ListEntries(store.AllOwners, query.List{Page: 1, PageSize: 100, Sorts: []query.Sort{{Field: name, Desc: desc}}})
 				if err != nil {
 					return fmt.Errorf("sort %s: %w", name, err)
@@ -469,4 +453,19 @@ func testAmountKeysExtremes(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sortedBy returns a copy of rows in the order a list sorted by value must have: ascending (or
+// descending), ties by id ascending.
+func sortedBy[T any](rows []T, value func(T) *big.Rat, id func(T) int64, desc bool) []T {
+	out := make([]T, len(rows))
+	copy(out, rows)
+	sort.SliceStable(out, func(i, j int) bool {
+		c := value(out[i]).Cmp(value(out[j]))
+		if desc {
+			c = -c
+		}
+		return c < 0 || (c == 0 && id(out[i]) < id(out[j]))
+	})
+	return out
 }
