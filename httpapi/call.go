@@ -66,17 +66,13 @@ func (s *Server) operation(op *operation, h handler) http.Handler {
 			return
 		}
 		if op.BodyType != "" {
-			c.body, c.bodyErr = readBody(r, op.BodyType)
+			var release func()
+			c.body, release, c.bodyErr = s.readBody(r, op.BodyType)
+			defer release()
 			// PATCH reports body problems after the path resource is found (404 first, §2.10).
 			if c.bodyErr != nil && r.Method != http.MethodPatch {
 				s.writeError(w, r, c.bodyErr)
 				return
-			}
-			if len(c.body) > LargeBody {
-				if !s.large.enter(r.Context()) {
-					return // the client went away while waiting
-				}
-				defer s.large.leave()
 			}
 		}
 		var err error

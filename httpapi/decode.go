@@ -10,6 +10,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -27,38 +28,68 @@ import (
 // MaxBody is the largest request body accepted (spec §2.3).
 const MaxBody = 1 << 20
 
-// readBody reads the request body, checking its content type (415) and size (413).
-func readBody(r *http.Request, want string) ([]byte, error) {
+// readBody reads the request body, checking its content type (415) and size (413), and its
+// shape as it arrives: a body nested too deeply or holding too many values is refused at the
+// byte where it goes wrong, without reading the rest. A body larger than LargeBody waits at the
+// server's gate of large bodies before more than LargeBody bytes of it are read; release (never
+// nil) gives its slot back once the request is done.
+func (s *Server) readBody(r *http.Request, want string) (body []byte, release func(), err error) {
+	release = func() {}
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != want {
-		return nil, ep.Errorf(ep.EUNSUPPORTED, "Content-Type must be %s", want)
+		return nil, release, ep.Errorf(ep.EUNSUPPORTED, "Content-Type must be %s", want)
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return nil, ep.Errorf(ep.EUNSUPPORTED, "the only supported charset is utf-8")
+		return nil, release, ep.Errorf(ep.EUNSUPPORTED, "the only supported charset is utf-8")
 	}
 	if r.ContentLength > MaxBody {
-		return nil, ep.Errorf(ep.ETOOLARGE, "request body is larger than %d bytes", MaxBody)
+		return nil, release, ep.Errorf(ep.ETOOLARGE, "request body is larger than %d bytes", MaxBody)
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err != nil {
-		return nil, ep.Errorf(ep.EINVALID, "could not read the request body")
+	var shape shapeScanner
+	buf := make([]byte, 0, min(max(r.ContentLength+1, 512), LargeBody+1))
+	gated := false
+	fail := func(err error) ([]byte, func(), error) {
+		release()
+		return nil, func() {}, err
 	}
-	if len(b) > MaxBody {
-		return nil, ep.Errorf(ep.ETOOLARGE, "request body is larger than %d bytes", MaxBody)
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) > LargeBody && !gated {
+				if !s.large.enter(r.Context()) {
+					return fail(ep.Errorf(ep.EINVALID, "could not read the request body"))
+				}
+				gated, release = true, s.large.leave
+			}
+			buf = slices.Grow(buf, min(len(buf), MaxBody+1-len(buf)))
+		}
+		n, rerr := r.Body.Read(buf[len(buf):min(cap(buf), MaxBody+1)])
+		if err := shape.feed(buf[len(buf) : len(buf)+n]); err != nil {
+			return fail(err)
+		}
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxBody {
+			return fail(ep.Errorf(ep.ETOOLARGE, "request body is larger than %d bytes", MaxBody))
+		}
+		if rerr == io.EOF {
+			return buf, release, nil
+		}
+		if rerr != nil {
+			return fail(ep.Errorf(ep.EINVALID, "could not read the request body"))
+		}
 	}
-	return b, nil
 }
 
 // LargeBody is the size above which a request body counts as large: at most MaxLargeBodies
-// large bodies are decoded, validated and handled at once, so a flood of them (reachable
-// without a token through POST /v1/authenticate) cannot take the process's memory with it:
-// decoding and validating one costs up to about 20 MB. Real bodies of the contract are a few
-// hundred bytes; requests with small bodies never wait.
+// large bodies are read, decoded, validated and handled at once, so a flood of them (reachable
+// without a token through POST /v1/authenticate) can take neither the process's memory nor
+// all of its CPU: decoding and validating one costs up to about 20 MB. Real bodies of the
+// contract are a few hundred bytes; requests with small bodies never wait.
 const LargeBody = 64 << 10
 
-// MaxLargeBodies is how many large bodies are processed at once.
-const MaxLargeBodies = 2
+// MaxLargeBodies is how many large bodies are processed at once: half the CPUs, at least one,
+// so that large bodies always leave CPU to everything else.
+var MaxLargeBodies = max(1, runtime.GOMAXPROCS(0)/2)
 
 // largeBodies is the gate of large bodies.
 type largeBodies struct {
@@ -125,33 +156,43 @@ const MaxValues = 50000
 // MaxValues values. It allocates nothing. On malformed input the counts may be off, but only
 // after the point where the decoder stops anyway.
 func checkShape(b []byte) error {
-	depth, values, inString, escaped := 0, 0, false, false
+	var s shapeScanner
+	return s.feed(b)
+}
+
+// shapeScanner is checkShape over a body fed in pieces as it arrives.
+type shapeScanner struct {
+	depth, values     int
+	inString, escaped bool
+}
+
+func (s *shapeScanner) feed(b []byte) error {
 	for _, c := range b {
-		if inString {
+		if s.inString {
 			switch {
-			case escaped:
-				escaped = false
+			case s.escaped:
+				s.escaped = false
 			case c == '\\':
-				escaped = true
+				s.escaped = true
 			case c == '"':
-				inString = false
+				s.inString = false
 			}
 			continue
 		}
 		switch c {
 		case '"':
-			inString = true
+			s.inString = true
 		case '[', '{':
-			if depth++; depth > MaxDepth {
+			if s.depth++; s.depth > MaxDepth {
 				return ep.Errorf(ep.EINVALID, "request body nests arrays and objects more than %d levels deep", MaxDepth)
 			}
-			values++
+			s.values++
 		case ',':
-			values++
+			s.values++
 		case ']', '}':
-			depth--
+			s.depth--
 		}
-		if values > MaxValues {
+		if s.values > MaxValues {
 			return ep.Errorf(ep.EINVALID, "request body holds more than %d values", MaxValues)
 		}
 	}

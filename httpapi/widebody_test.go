@@ -1,12 +1,16 @@
 package httpapi_test
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/internal/apitest"
@@ -85,5 +89,27 @@ func TestLargeBodiesGated(t *testing.T) {
 	}
 	if p := e.Server.LargeBodiesPeak(); p < 1 || p > httpapi.MaxLargeBodies {
 		t.Errorf("%d large bodies were processed at once, want 1 to %d", p, httpapi.MaxLargeBodies)
+	}
+}
+
+// TestBadShapeRefusedWhileArriving: a body that nests too deeply is refused as soon as the
+// offending byte arrives; the server does not wait for (or buffer) the rest of a 1 MiB body.
+func TestBadShapeRefusedWhileArriving(t *testing.T) {
+	e := apitest.New(t, "sqlite")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/authenticate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", httpapi.MaxBody, strings.Repeat("[", 64))
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the rest of the body was sent: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "levels deep") {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
 	}
 }

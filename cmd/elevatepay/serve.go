@@ -67,7 +67,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	hs := &http.Server{Handler: srv, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Engine(), "version", versionString())
 	fmt.Fprintf(stdout, "elevatepay listening on %s (database: %s)\n", base, st.Engine())
 
@@ -148,3 +148,8 @@ func warnExposed(log *slog.Logger, path string) {
 			"path", f, "mode", exposed[f].String())
 	}
 }
+
+// maxHeaderBytes bounds the request line and headers a connection may send (net/http's default
+// is 1 MiB): a bearer token is a few hundred bytes, and every open connection may cost this
+// much memory. Larger headers are answered 431 by net/http.
+const maxHeaderBytes = 64 << 10
