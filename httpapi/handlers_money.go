@@ -9,8 +9,6 @@ import (
 	"github.com/elevatepay/elevatepay/service"
 )
 
-// ---- conversions ----
-
 func invoicePaymentOut(p *ep.InvoicePayment) api.InvoicePayment {
 	return api.InvoicePayment{Id: p.ID, GeneratedInvoiceId: p.InvoiceID, ThirdPartyPaymentStatus: strEnum[api.ThirdPartyPaymentStatus](p.ThirdPartyPaymentStatus),
 		AmountInMajorCurrency: amount(p.Amount, p.Exp), CurrencyId: p.CurrencyID, Description: p.Description, MetaData: p.MetaData,
@@ -49,8 +47,7 @@ func creditStatusOut(c *ep.CreditStatus) api.CustomerCreditStatus {
 		ValueDifference: money.FromBigMinor(c.ValueDifference, c.Exp), PercentageDifference: money.FromBigMinor(c.Percent100, 2), OpenBillRunValue: amount(c.OpenBillRun, c.Exp)}
 }
 
-// ---- invoice and adhoc invoice payments (§4.5–§4.10) ----
-
+// getInvoicePayments serves GET /v1/invoice-payments (spec §4.5: Get a list of available invoice payments).
 func (s *Server) getInvoicePayments(c *call) error {
 	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.p, "NORMAL", c.list)
 	if err != nil {
@@ -59,6 +56,7 @@ func (s *Server) getInvoicePayments(c *call) error {
 	return listed(c, mapSlice(list, invoicePaymentOut), total)
 }
 
+// getAdhocInvoicePayments serves GET /v1/adhoc-invoice-payments (spec §4.8: Get a list of available adhoc invoice payments).
 func (s *Server) getAdhocInvoicePayments(c *call) error {
 	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.p, "ADHOC", c.list)
 	if err != nil {
@@ -67,6 +65,7 @@ func (s *Server) getAdhocInvoicePayments(c *call) error {
 	return listed(c, mapSlice(list, adhocPaymentOut), total)
 }
 
+// createInvoicePayment serves POST /v1/invoice-payments (spec §4.6: Create a new invoice payment).
 func (s *Server) createInvoicePayment(c *call) error {
 	var req api.InvoicePaymentRequest
 	if err := c.decode(&req); err != nil {
@@ -81,6 +80,7 @@ func (s *Server) createInvoicePayment(c *call) error {
 	return c.created(location("invoice-payments", pay.ID), invoicePaymentOut(pay))
 }
 
+// createAdhocInvoicePayment serves POST /v1/adhoc-invoice-payments (spec §4.9: Create a new adhoc invoice payment).
 func (s *Server) createAdhocInvoicePayment(c *call) error {
 	var req api.AdhocInvoicePaymentRequest
 	if err := c.decode(&req); err != nil {
@@ -95,6 +95,7 @@ func (s *Server) createAdhocInvoicePayment(c *call) error {
 	return c.created(location("adhoc-invoice-payments", pay.ID), adhocPaymentOut(pay))
 }
 
+// getInvoicePayment serves GET /v1/invoice-payments/{invoice_payment_id} (spec §4.7: Get a specific invoice payment).
 func (s *Server) getInvoicePayment(c *call) error {
 	id, err := c.pathID("invoice_payment_id")
 	if err != nil {
@@ -107,6 +108,7 @@ func (s *Server) getInvoicePayment(c *call) error {
 	return c.ok(invoicePaymentOut(pay))
 }
 
+// getAdhocInvoicePayment serves GET /v1/adhoc-invoice-payments/{adhoc_invoice_payment_id} (spec §4.10: Get a specific adhoc invoice payment).
 func (s *Server) getAdhocInvoicePayment(c *call) error {
 	id, err := c.pathID("adhoc_invoice_payment_id")
 	if err != nil {
@@ -119,8 +121,7 @@ func (s *Server) getAdhocInvoicePayment(c *call) error {
 	return c.ok(adhocPaymentOut(pay))
 }
 
-// ---- refunds (§4.11–§4.12) ----
-
+// getRefunds serves GET /v1/refunds (spec §4.11: Get a list of refunds).
 func (s *Server) getRefunds(c *call) error {
 	list, total, err := s.svc.ListRefunds(c.ctx(), c.p, c.list)
 	if err != nil {
@@ -129,6 +130,7 @@ func (s *Server) getRefunds(c *call) error {
 	return listed(c, mapSlice(list, refundOut), total)
 }
 
+// createRefund serves POST /v1/refunds (spec §4.12: Trigger a refund for an invoice or an adhoc invoice payment).
 func (s *Server) createRefund(c *call) error {
 	var req api.RefundRequest
 	if err := c.decode(&req); err != nil {
@@ -141,8 +143,6 @@ func (s *Server) createRefund(c *call) error {
 	}
 	return c.created("", refundOut(r))
 }
-
-// ---- customer payments, balances, credit status (§4.16–§4.21) ----
 
 // customerIDParam is the required typed customer_id query parameter.
 func (c *call) customerIDParam() (int64, error) {
@@ -160,6 +160,7 @@ func (c *call) customerIDParam() (int64, error) {
 	return 0, ep.Invalid("customer_id", "is required")
 }
 
+// getCustomerPayments serves GET /v1/customer-payments (spec §4.16: Get a list of customer or invoice payments).
 func (s *Server) getCustomerPayments(c *call) error {
 	id, err := c.customerIDParam()
 	if err != nil {
@@ -172,6 +173,7 @@ func (s *Server) getCustomerPayments(c *call) error {
 	return listed(c, mapSlice(list, entryOut), total)
 }
 
+// createCustomerPayment serves POST /v1/customer-payments (spec §4.17: Create a new customer payment).
 func (s *Server) createCustomerPayment(c *call) error {
 	var req api.CustomerPaymentRequest
 	if err := c.decode(&req); err != nil {
@@ -187,6 +189,7 @@ func (s *Server) createCustomerPayment(c *call) error {
 	return nil
 }
 
+// getCustomerPayment serves GET /v1/customer-payments/{customer_payment_id} (spec §4.18: Get a specific customer payment).
 func (s *Server) getCustomerPayment(c *call) error {
 	id, err := c.pathID("customer_payment_id")
 	if err != nil {
@@ -199,6 +202,7 @@ func (s *Server) getCustomerPayment(c *call) error {
 	return c.ok(entryOut(e))
 }
 
+// getCustomerBalance serves GET /v1/customer-balances (spec §4.19: Get the outstanding balance for a customer).
 func (s *Server) getCustomerBalance(c *call) error {
 	id, err := c.customerIDParam()
 	if err != nil {
@@ -223,6 +227,7 @@ func (s *Server) getCustomerBalance(c *call) error {
 		PaymentMethodSummary: summary, RepaymentPlanSummary: api.RepaymentPlanSummary{SummaryType: "NONE"}})
 }
 
+// createCustomerBalanceAdjustment serves POST /v1/customer-balance-adjustments (spec §4.20: Make a manual adjustment to a customer's outstanding balance).
 func (s *Server) createCustomerBalanceAdjustment(c *call) error {
 	var req api.CustomerBalanceAdjustmentRequest
 	if err := c.decode(&req); err != nil {
@@ -238,6 +243,7 @@ func (s *Server) createCustomerBalanceAdjustment(c *call) error {
 	return nil
 }
 
+// getCustomerCreditStatus serves GET /v1/customer-credit-status (spec §4.21: Get a list of credit status threshold information).
 func (s *Server) getCustomerCreditStatus(c *call) error {
 	list, total, err := s.svc.CreditStatus(c.ctx(), c.p, c.list)
 	if err != nil {

@@ -20,8 +20,7 @@ func mapSlice[T, U any](in []T, f func(*T) U) []U {
 	return out
 }
 
-// ---- authenticate (§4.27) ----
-
+// authenticate serves POST /v1/authenticate (spec §4.27: Create bearer token).
 func (s *Server) authenticate(c *call) error {
 	var req api.AuthenticateRequest
 	if err := c.decode(&req); err != nil {
@@ -35,8 +34,7 @@ func (s *Server) authenticate(c *call) error {
 	return nil
 }
 
-// ---- currencies (§4.28–§4.29) ----
-
+// getCurrencies serves GET /v1/currencies (spec §4.28: Get a list of currencies).
 func (s *Server) getCurrencies(c *call) error {
 	list, total, err := s.svc.ListCurrencies(c.ctx(), c.list)
 	if err != nil {
@@ -45,6 +43,7 @@ func (s *Server) getCurrencies(c *call) error {
 	return listed(c, mapSlice(list, currencyOut), total)
 }
 
+// createCurrency serves POST /v1/currencies (spec §4.29: Create a currency).
 func (s *Server) createCurrency(c *call) error {
 	var req api.CurrencyRequest
 	if err := c.decode(&req); err != nil {
@@ -60,13 +59,12 @@ func (s *Server) createCurrency(c *call) error {
 	return c.created("", currencyOut(cur))
 }
 
-// ---- customers (§4.30–§4.33) ----
-
 func customerIn(r *api.CustomerRequest) service.CustomerInput {
 	return service.CustomerInput{ContractOwnerID: r.ContractOwnerId, CustomerName: r.CustomerName, CustomerAccountNumber: r.CustomerAccountNumber,
 		CurrencyID: r.CurrencyId, CreditThreshold: r.CreditThreshold, OpenBillRunValue: r.OpenBillRunValue}
 }
 
+// getCustomers serves GET /v1/customers (spec §4.30: Get a list of customers).
 func (s *Server) getCustomers(c *call) error {
 	list, total, err := s.svc.ListCustomers(c.ctx(), c.p, c.list)
 	if err != nil {
@@ -75,6 +73,7 @@ func (s *Server) getCustomers(c *call) error {
 	return listed(c, mapSlice(list, customerOut), total)
 }
 
+// createCustomer serves POST /v1/customers (spec §4.31: Create a customer).
 func (s *Server) createCustomer(c *call) error {
 	var req api.CustomerRequest
 	if err := c.decode(&req); err != nil {
@@ -87,6 +86,7 @@ func (s *Server) createCustomer(c *call) error {
 	return c.created(location("customers", cust.ID), customerOut(cust))
 }
 
+// getCustomer serves GET /v1/customers/{customer_id} (spec §4.32: Get a specific customer).
 func (s *Server) getCustomer(c *call) error {
 	id, err := c.pathID("customer_id")
 	if err != nil {
@@ -99,6 +99,7 @@ func (s *Server) getCustomer(c *call) error {
 	return c.ok(customerOut(cust))
 }
 
+// updateCustomer serves PATCH /v1/customers/{customer_id} (spec §4.33: Update a customer).
 func (s *Server) updateCustomer(c *call) error {
 	id, err := c.pathID("customer_id")
 	if err != nil {
@@ -117,13 +118,12 @@ func (s *Server) updateCustomer(c *call) error {
 	return c.ok(customerOut(cust))
 }
 
-// ---- sites (§4.34–§4.37) ----
-
 func siteIn(r *api.SiteRequest) service.SiteInput {
 	return service.SiteInput{CustomerID: r.CustomerId, SiteName: r.SiteName, StartDate: dateString(r.StartDate), EndDate: dateString(r.EndDate),
 		Details: siteDetailsIn(r.SiteInvoiceDetails)}
 }
 
+// getSites serves GET /v1/sites (spec §4.34: Get a list of sites).
 func (s *Server) getSites(c *call) error {
 	list, total, err := s.svc.ListSites(c.ctx(), c.p, c.list)
 	if err != nil {
@@ -132,6 +132,7 @@ func (s *Server) getSites(c *call) error {
 	return listed(c, mapSlice(list, siteOut), total)
 }
 
+// createSite serves POST /v1/sites (spec §4.35: Create a site).
 func (s *Server) createSite(c *call) error {
 	var req api.SiteRequest
 	if err := c.decode(&req); err != nil {
@@ -144,6 +145,7 @@ func (s *Server) createSite(c *call) error {
 	return c.created(location("sites", site.ID), siteOut(site))
 }
 
+// getSite serves GET /v1/sites/{site_id} (spec §4.36: Get a specific site).
 func (s *Server) getSite(c *call) error {
 	id, err := c.pathID("site_id")
 	if err != nil {
@@ -156,6 +158,7 @@ func (s *Server) getSite(c *call) error {
 	return c.ok(siteOut(site))
 }
 
+// updateSite serves PATCH /v1/sites/{site_id} (spec §4.37: Update a site).
 func (s *Server) updateSite(c *call) error {
 	id, err := c.pathID("site_id")
 	if err != nil {
@@ -174,8 +177,7 @@ func (s *Server) updateSite(c *call) error {
 	return c.ok(siteOut(site))
 }
 
-// ---- invoices (§4.38–§4.40) ----
-
+// getInvoices serves GET /v1/invoices (spec §4.38: Get a list of invoices).
 func (s *Server) getInvoices(c *call) error {
 	list, total, err := s.svc.ListInvoices(c.ctx(), c.p, c.list)
 	if err != nil {
@@ -184,6 +186,7 @@ func (s *Server) getInvoices(c *call) error {
 	return listed(c, mapSlice(list, invoiceOut), total)
 }
 
+// createInvoice serves POST /v1/invoices (spec §4.39: Create an invoice).
 func (s *Server) createInvoice(c *call) error {
 	var req api.InvoiceRequest
 	if err := c.decode(&req); err != nil {
@@ -199,6 +202,7 @@ func (s *Server) createInvoice(c *call) error {
 	return c.created(location("invoices", inv.ID), invoiceOut(inv))
 }
 
+// getInvoice serves GET /v1/invoices/{invoice_id} (spec §4.40: Get a specific invoice).
 func (s *Server) getInvoice(c *call) error {
 	id, err := c.pathID("invoice_id")
 	if err != nil {
@@ -211,8 +215,7 @@ func (s *Server) getInvoice(c *call) error {
 	return c.ok(invoiceOut(inv))
 }
 
-// ---- payment providers (§4.1–§4.4) ----
-
+// getPaymentProviders serves GET /v1/payment-providers (spec §4.1: Get a list of payment providers).
 func (s *Server) getPaymentProviders(c *call) error {
 	list, total, err := s.svc.ListProviders(c.ctx(), c.p, c.list)
 	if err != nil {
@@ -221,6 +224,7 @@ func (s *Server) getPaymentProviders(c *call) error {
 	return listed(c, mapSlice(list, providerOut), total)
 }
 
+// createPaymentProvider serves POST /v1/payment-providers (spec §4.2: Create a payment provider).
 func (s *Server) createPaymentProvider(c *call) error {
 	var req api.PaymentProviderRequest
 	if err := c.decode(&req); err != nil {
@@ -233,6 +237,7 @@ func (s *Server) createPaymentProvider(c *call) error {
 	return c.created(location("payment-providers", int64(prov.ID)), providerOut(prov))
 }
 
+// getPaymentProvider serves GET /v1/payment-providers/{payment_provider_id} (spec §4.3: Get a specific payment provider).
 func (s *Server) getPaymentProvider(c *call) error {
 	id, err := c.pathID32("payment_provider_id")
 	if err != nil {
@@ -245,6 +250,7 @@ func (s *Server) getPaymentProvider(c *call) error {
 	return c.ok(providerOut(prov))
 }
 
+// updatePaymentProvider serves PATCH /v1/payment-providers/{payment_provider_id} (spec §4.4: Update the payment provider).
 func (s *Server) updatePaymentProvider(c *call) error {
 	id, err := c.pathID32("payment_provider_id")
 	if err != nil {

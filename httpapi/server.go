@@ -140,8 +140,6 @@ func (h *headerRecorder) Header() http.Header         { return h.header }
 func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
 
-// ---- root routes ----
-
 // homePage is GET /: where a person who opens the server in a browser can go next.
 const homePage = `<!doctype html>
 <html lang="en">
@@ -229,8 +227,6 @@ func (s *Server) handleDocs(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleMetrics() http.Handler {
 	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 }
-
-// ---- middleware ----
 
 type ctxKey int
 
@@ -372,8 +368,6 @@ func acceptsJSON(accept string) bool {
 	}
 	return false
 }
-
-// ---- metrics ----
 
 type metrics struct {
 	requests *prometheus.CounterVec
