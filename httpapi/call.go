@@ -10,7 +10,6 @@ import (
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/query"
-	"github.com/elevatepay/elevatepay/store"
 )
 
 // call is one request to an API operation as it passes through the chain.
@@ -164,12 +163,4 @@ func (c *call) decode(dst any) error {
 		return err
 	}
 	return decodeInto(c.op.Body, v, c.body, dst)
-}
-
-// scope is the caller's tenancy scope.
-func (c *call) scope() store.Scope {
-	if c.p.Admin {
-		return store.AllOwners
-	}
-	return store.Scope{Owners: c.p.ContractOwnerIDs}
 }

@@ -24,7 +24,6 @@ var statusOf = map[string]int{
 	ep.ENOTIMPLEMENTED: http.StatusNotImplemented,
 	ep.EPROVIDER:       http.StatusBadGateway,
 	ep.EINTERNAL:       http.StatusInternalServerError,
-	"method":           http.StatusMethodNotAllowed,
 }
 
 // errorBody is the error body of spec §2.9.

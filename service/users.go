@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -131,9 +130,6 @@ func (s *Service) ListUsers(ctx context.Context) (out []ep.User, err error) {
 func (s *Service) DisableUser(ctx context.Context, username string, disabled bool) error {
 	return s.tx(ctx, func(tx store.Tx) error { return tx.SetUserDisabled(username, disabled) })
 }
-
-// IsBadCredentials reports whether err is the single authentication failure.
-func IsBadCredentials(err error) bool { return errors.Is(err, errBadCredentials) }
 
 func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
