@@ -71,7 +71,7 @@ func TestCheckerBoundsConcurrentChecks(t *testing.T) {
 }
 
 func TestDefaultChecker(t *testing.T) {
-	if DefaultChecker() != DefaultChecker() || DefaultChecker().Limit() != DefaultLimit() || DefaultLimit() < 1 {
+	if a, b := DefaultChecker(), DefaultChecker(); a != b || DefaultChecker().Limit() != DefaultLimit() || DefaultLimit() < 1 {
 		t.Fatalf("default checker limit %d, DefaultLimit %d", DefaultChecker().Limit(), DefaultLimit())
 	}
 }

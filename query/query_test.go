@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/elevatepay/elevatepay/money"
 )
 
 var testSpec = Spec{
@@ -43,14 +41,6 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatalf("ParseQuery(%q): %v", raw, err)
 	}
 	return v
-}
-
-func nums(ss ...string) []money.Decimal {
-	out := make([]money.Decimal, len(ss))
-	for i, s := range ss {
-		out[i] = money.MustParse(s)
-	}
-	return out
 }
 
 // condString renders a Cond for comparison (money.Decimal must be compared

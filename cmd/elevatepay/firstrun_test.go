@@ -15,11 +15,11 @@ import (
 )
 
 // runIn runs the program in-process and returns its error, stdout and stderr.
-func runIn(t *testing.T, args []string, getenv func(string) string, stdin string) (error, string, string) {
+func runIn(t *testing.T, args []string, getenv func(string) string, stdin string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
-	return err, out.String(), errb.String()
+	return out.String(), errb.String(), err
 }
 
 // TestHelpExitsZero: help of every command and subcommand, however asked, exits 0 and prints
@@ -41,7 +41,7 @@ func TestHelpExitsZero(t *testing.T) {
 	for want, list := range cases {
 		for _, line := range list {
 			args := strings.Fields(line)
-			err, out, errOut := runIn(t, args, noEnv, "")
+			out, errOut, err := runIn(t, args, noEnv, "")
 			if err != nil || !strings.HasPrefix(out, want) || errOut != "" {
 				t.Errorf("elevatepay %s: err %v, stdout %.80q, stderr %q; want exit 0 and %q on stdout", line, err, out, errOut, want)
 				continue
@@ -54,7 +54,7 @@ func TestHelpExitsZero(t *testing.T) {
 		}
 	}
 	// No command at all is a mistake: usage on stderr, exit 1.
-	if err, _, errOut := runIn(t, nil, noEnv, ""); err == nil || !strings.Contains(errOut, "usage: elevatepay") {
+	if _, errOut, err := runIn(t, nil, noEnv, ""); err == nil || !strings.Contains(errOut, "usage: elevatepay") {
 		t.Errorf("no command: err %v, stderr %q", err, errOut)
 	}
 }
@@ -62,7 +62,7 @@ func TestHelpExitsZero(t *testing.T) {
 // TestVersion: `version` and `--version` print the version and commit (item 19).
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}} {
-		err, out, _ := runIn(t, args, noEnv, "")
+		out, _, err := runIn(t, args, noEnv, "")
 		if err != nil || !strings.HasPrefix(out, "elevatepay ") || !strings.Contains(out, "commit ") {
 			t.Errorf("%v: err %v, stdout %q", args, err, out)
 		}
@@ -141,7 +141,7 @@ func TestMistakesNameTheFix(t *testing.T) {
 		{[]string{"nope"}, nil, `unknown command "nope"`},
 	}
 	for _, c := range cases {
-		err, _, _ := runIn(t, c.args, envOf(c.env), "")
+		_, _, err := runIn(t, c.args, envOf(c.env), "")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("elevatepay %s: error %v\nwant it to contain %q", strings.Join(c.args, " "), err, c.want)
 		}
@@ -150,7 +150,7 @@ func TestMistakesNameTheFix(t *testing.T) {
 		t.Errorf("a rejected command created %v", entries)
 	}
 	// The port is taken: the message says so and what to do.
-	err, _, _ = runIn(t, []string{"serve", "--database", db, "--addr", busy.Addr().String()}, noEnv, "")
+	_, _, err = runIn(t, []string{"serve", "--database", db, "--addr", busy.Addr().String()}, noEnv, "")
 	if err == nil || !strings.Contains(err.Error(), "--addr "+busy.Addr().String()+": the address is already in use") || !strings.Contains(err.Error(), "pass another port") {
 		t.Errorf("serve on a busy port: %v", err)
 	}
@@ -169,7 +169,7 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 		{"users", "disable", "--database", db, "--username", "u"},
 		{"users", "enable", "--database", db, "--username", "u"},
 	} {
-		err, out, _ := runIn(t, args, noEnv, "")
+		out, _, err := runIn(t, args, noEnv, "")
 		if err == nil || !strings.Contains(err.Error(), "no database at "+missing) || !strings.Contains(err.Error(), "run `elevatepay serve` first") || !strings.Contains(err.Error(), "--database") {
 			t.Errorf("elevatepay %s: error %v, stdout %q", strings.Join(args, " "), err, out)
 		}
@@ -179,7 +179,7 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 	}
 	// The default database, relative to the working directory: the message shows where.
 	t.Chdir(dir)
-	err, _, _ := runIn(t, []string{"token", "--sub", "x", "--admin"}, noEnv, "")
+	_, _, err := runIn(t, []string{"token", "--sub", "x", "--admin"}, noEnv, "")
 	if err == nil || !strings.Contains(err.Error(), "no database at elevatepay.db ("+filepath.Join(dir, "elevatepay.db")+")") {
 		t.Errorf("token without --database in an empty directory: %v", err)
 	}
@@ -187,10 +187,10 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 		t.Error("token created elevatepay.db")
 	}
 	// migrate creates the database; then token works on it.
-	if err, _, _ := runIn(t, []string{"migrate", "--database", db}, noEnv, ""); err != nil {
+	if _, _, err := runIn(t, []string{"migrate", "--database", db}, noEnv, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err, out, _ := runIn(t, []string{"token", "--database", db, "--sub", "x", "--admin"}, noEnv, ""); err != nil || strings.Count(out, ".") != 2 {
+	if out, _, err := runIn(t, []string{"token", "--database", db, "--sub", "x", "--admin"}, noEnv, ""); err != nil || strings.Count(out, ".") != 2 {
 		t.Errorf("token on the migrated database: %v %q", err, out)
 	}
 }
@@ -200,13 +200,13 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 func TestTokenFromAnotherDatabase(t *testing.T) {
 	served := "sqlite:" + filepath.Join(t.TempDir(), "served.db")
 	other := "sqlite:" + filepath.Join(t.TempDir(), "other.db")
-	if err, _, _ := runIn(t, []string{"migrate", "--database", other}, noEnv, ""); err != nil {
+	if _, _, err := runIn(t, []string{"migrate", "--database", other}, noEnv, ""); err != nil {
 		t.Fatal(err)
 	}
 	base, _, stop := startServe(t, []string{"--database", served}, noEnv)
 	defer stop()
 	mint := func(db string) string {
-		err, out, errOut := runIn(t, []string{"token", "--database", db, "--sub", "ops", "--contract-owners", "7"}, noEnv, "")
+		out, errOut, err := runIn(t, []string{"token", "--database", db, "--sub", "ops", "--contract-owners", "7"}, noEnv, "")
 		if err != nil {
 			t.Fatalf("token: %v %s", err, errOut)
 		}
@@ -239,7 +239,7 @@ func TestAdminWithoutScope(t *testing.T) {
 				return runCurl(t, "curl -H 'Authorization: Bearer "+tok+"' -H 'Content-Type: application/json' -d '{\"contractOwnerId\":7,\"customerName\":\""+name+"\",\"currencyId\":1}' '"+base+"/v1/customers'")
 			}
 			mint := func(args ...string) string {
-				err, out, errOut := runIn(t, append([]string{"token", "--database", db, "--sub", "root"}, args...), getenv, "")
+				out, errOut, err := runIn(t, append([]string{"token", "--database", db, "--sub", "root"}, args...), getenv, "")
 				if err != nil {
 					t.Fatalf("token %v: %v %s", args, err, errOut)
 				}
@@ -255,10 +255,10 @@ func TestAdminWithoutScope(t *testing.T) {
 				t.Errorf("token --contract-owners 7 (default scope): POST /v1/customers → %d %s, want 403", status, body)
 			}
 
-			if err, _, errOut := runIn(t, []string{"users", "add", "--database", db, "--username", "root", "--admin", "--password-stdin"}, getenv, "root password\n"); err != nil {
+			if _, errOut, err := runIn(t, []string{"users", "add", "--database", db, "--username", "root", "--admin", "--password-stdin"}, getenv, "root password\n"); err != nil {
 				t.Fatalf("users add --admin: %v %s", err, errOut)
 			}
-			err, out, _ := runIn(t, []string{"users", "list", "--database", db}, getenv, "")
+			out, _, err := runIn(t, []string{"users", "list", "--database", db}, getenv, "")
 			if err != nil || !strings.Contains(out, auth.ScopeAdmin) {
 				t.Errorf("users list: %v\n%s", err, out)
 			}
