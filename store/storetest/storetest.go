@@ -104,8 +104,8 @@ func testSettings(t *testing.T, s store.Store) {
 }
 
 func testUsers(t *testing.T, s store.Store) {
+	u := &ep.User{Username: "api.billing", PasswordHash: "h", ContractOwnerIDs: []int32{7, 9}, Scopes: []string{"payments:read", "payments:write"}}
 	tx(t, s, func(tx store.Tx) error {
-		u := &ep.User{Username: "api.billing", PasswordHash: "h", ContractOwnerIDs: []int32{7, 9}, Scopes: []string{"payments:read", "payments:write"}}
 		if err := tx.CreateUser(u); err != nil {
 			t.Fatal(err)
 		}
@@ -117,8 +117,7 @@ func testUsers(t *testing.T, s store.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u := got
-		if got.ID != u.ID || fmt.Sprint(got.ContractOwnerIDs) != "[7 9]" || fmt.Sprint(got.Scopes) != "[payments:read payments:write]" || got.Disabled || got.Admin {
+		if u.ID == 0 || got.ID != u.ID || got.Username != u.Username || got.PasswordHash != u.PasswordHash || fmt.Sprint(got.ContractOwnerIDs) != "[7 9]" || fmt.Sprint(got.Scopes) != "[payments:read payments:write]" || got.Disabled || got.Admin {
 			t.Fatalf("UserByName = %+v", got)
 		}
 		_, err = tx.UserByName("nobody")
