@@ -38,6 +38,9 @@ func ownerPrincipal(ids ...int32) auth.Principal {
 
 var ctx = context.Background()
 
+// allRows is one page big enough for every list of a test database.
+var allRows = query.List{Page: 1, PageSize: 1000}
+
 // forEachStore runs fn as one parallel subtest per engine, each on a fresh migrated database.
 func forEachStore(t *testing.T, fn func(t *testing.T, svc *service.Service)) {
 	t.Helper()
@@ -257,7 +260,7 @@ func wantCredit(t *testing.T, svc *service.Service, cust *ep.Customer, want stri
 // payments lists the invoice payments of one kind ("NORMAL" or "ADHOC") of the database.
 func payments(t *testing.T, svc *service.Service, billRunType string) []ep.InvoicePayment {
 	t.Helper()
-	list, _, err := svc.ListInvoicePayments(ctx, root, billRunType, query.List{Page: 1, PageSize: 1000})
+	list, _, err := svc.ListInvoicePayments(ctx, root, billRunType, allRows)
 	if err != nil {
 		t.Fatalf("list %s invoice payments: %v", billRunType, err)
 	}
