@@ -40,7 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackLeavesNothing", testRollback},
 		{"ReadOnlyTransactions", testReadOnly},
 	}
-	for _, tc := range append(tests, moneyTests...) {
+	for _, tc := range append(append(tests, moneyTests...), roundTripTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, open(t))
 		})
