@@ -70,9 +70,11 @@ func TestRenderNotImplemented(t *testing.T) {
 		t.Fatalf("%d operation sections, want 41", len(all))
 	}
 	for name, got := range map[string][]string{"heading": heading, "navigation": nav, "contents": index} {
-		if !slices.Equal(got, want) {
-			t.Errorf("badge in the %s of %v, want exactly %v", name, got, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			if !slices.Equal(got, want) {
+				t.Errorf("badge in the %s of %v, want exactly %v", name, got, want)
+			}
+		})
 	}
 	if !strings.Contains(page, `41 operations (3 <span class="flag ni">`+badgeText+`</span>)`) {
 		t.Error("the intro does not count the operations not implemented yet")

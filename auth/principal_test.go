@@ -15,10 +15,12 @@ func TestParseScopes(t *testing.T) {
 		"admin  admin providers:write": {ScopeAdmin, ScopeProviders},
 		"payments:read payments:write providers:write admin": {ScopeRead, ScopeWrite, ScopeProviders, ScopeAdmin},
 	} {
-		got, err := ParseScopes(in)
-		if err != nil || !slices.Equal(got, want) {
-			t.Errorf("ParseScopes(%q) = %q, %v; want %q", in, got, err, want)
-		}
+		t.Run(in, func(t *testing.T) {
+			got, err := ParseScopes(in)
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("ParseScopes(%q) = %q, %v; want %q", in, got, err, want)
+			}
+		})
 	}
 	for _, in := range []string{"payments:read bogus", "Payments:Read", "payments:read,payments:write"} {
 		_, err := ParseScopes(in)

@@ -297,9 +297,11 @@ func TestIssueRejectsBadInput(t *testing.T) {
 		"negative ttl":   {Principal{Subject: "a"}, -time.Minute},
 		"sub-second ttl": {Principal{Subject: "a"}, time.Millisecond},
 	} {
-		if _, err := tk.Issue(tc.p, tc.ttl); err == nil {
-			t.Errorf("%s: Issue succeeded, want error", name)
-		}
+		t.Run(name, func(t *testing.T) {
+			if _, err := tk.Issue(tc.p, tc.ttl); err == nil {
+				t.Errorf("%s: Issue succeeded, want error", name)
+			}
+		})
 	}
 
 	rsaPriv, _ := rsaKeys(t)
@@ -430,12 +432,14 @@ func TestVerifyHS256AgainstRSAOnlyConfig(t *testing.T) {
 		// Classic key confusion: HMAC keyed with the public key's PEM text.
 		"public key as HMAC secret": pubPEM,
 	} {
-		tok := sign(t, jwt.SigningMethodHS256, key, "", baseClaims())
-		_, err := tk.Verify(tok)
-		wantInvalid(t, tok, err)
-		if err != nil && !strings.Contains(err.Error(), "unsupported algorithm") {
-			t.Errorf("%s: error %q, want unsupported algorithm", name, err)
-		}
+		t.Run(name, func(t *testing.T) {
+			tok := sign(t, jwt.SigningMethodHS256, key, "", baseClaims())
+			_, err := tk.Verify(tok)
+			wantInvalid(t, tok, err)
+			if err != nil && !strings.Contains(err.Error(), "unsupported algorithm") {
+				t.Errorf("%s: error %q, want unsupported algorithm", name, err)
+			}
+		})
 	}
 
 	// The same config does accept RS256.
@@ -710,9 +714,11 @@ func TestNewTokensConfigErrors(t *testing.T) {
 		"negative TTL":         {Secret: testSecret, TTL: -time.Minute},
 		"sub-second TTL":       {Secret: testSecret, TTL: time.Millisecond},
 	} {
-		if _, err := NewTokens(t.Context(), cfg); err == nil {
-			t.Errorf("%s: NewTokens succeeded, want error", name)
-		}
+		t.Run(name, func(t *testing.T) {
+			if _, err := NewTokens(t.Context(), cfg); err == nil {
+				t.Errorf("%s: NewTokens succeeded, want error", name)
+			}
+		})
 	}
 }
 

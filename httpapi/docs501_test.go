@@ -46,9 +46,11 @@ func TestDocsMarkNotImplemented(t *testing.T) {
 	nav := collect(`<li><a href="#op-([^"]+)"[^>]*>(.*?)</a></li>`, func(m []string) string { return m[2] })
 	index := collect(`<tr><td><span class="m[^"]*">[A-Z]+</span></td><td><a class="path" href="#op-([^"]+)">.*?</tr>`, func(m []string) string { return m[0] })
 	for name, got := range map[string][]string{"operation heading": heading, "navigation": nav, "contents table": index} {
-		if !slices.Equal(got, want) {
-			t.Errorf("badge in the %s of %v,\nwant exactly s.NotImplemented() = %v", name, got, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			if !slices.Equal(got, want) {
+				t.Errorf("badge in the %s of %v,\nwant exactly s.NotImplemented() = %v", name, got, want)
+			}
+		})
 	}
 	if n := strings.Count(page, `<section class="op" id="op-`); n != 41 {
 		t.Errorf("%d operation sections, want 41", n)

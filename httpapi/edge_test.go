@@ -172,12 +172,14 @@ func TestOpenAPIInBrowser(t *testing.T) {
 		"application/yaml, text/plain;q=0.5": "application/yaml",
 		"text/html;q=0, */*":                 "application/yaml",
 	} {
-		resp, body := raw(t, http.MethodGet, e.URL+"/openapi.yaml", map[string]string{"Accept": accept})
-		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != want || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
-			t.Errorf("Accept %q: %d Content-Type %q nosniff %q", accept, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("X-Content-Type-Options"))
-		}
-		if !bytes.Equal(body, api.OpenAPI) {
-			t.Errorf("Accept %q: the body is not the contract", accept)
-		}
+		t.Run(accept, func(t *testing.T) {
+			resp, body := raw(t, http.MethodGet, e.URL+"/openapi.yaml", map[string]string{"Accept": accept})
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != want || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("Accept %q: %d Content-Type %q nosniff %q", accept, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("X-Content-Type-Options"))
+			}
+			if !bytes.Equal(body, api.OpenAPI) {
+				t.Errorf("Accept %q: the body is not the contract", accept)
+			}
+		})
 	}
 }

@@ -52,9 +52,11 @@ func TestCheckShape(t *testing.T) {
 		`["` + strings.Repeat(",", 2*MaxValues) + `"]`:                                 true, // commas in a string are not values
 		`{"a":"]]]]]]","b":` + strings.Repeat("[", 32) + strings.Repeat("]", 32) + `}`: false,
 	} {
-		if got := checkShape([]byte(body)) == nil; got != ok {
-			t.Errorf("checkShape(%.60s…) ok = %v, want %v", body, got, ok)
-		}
+		t.Run(fmt.Sprintf("%.40s(%d bytes)", body, len(body)), func(t *testing.T) {
+			if got := checkShape([]byte(body)) == nil; got != ok {
+				t.Errorf("checkShape(%.60s…) ok = %v, want %v", body, got, ok)
+			}
+		})
 	}
 }
 

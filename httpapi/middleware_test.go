@@ -52,8 +52,10 @@ func TestAcceptsJSON(t *testing.T) {
 		"": true, "application/json": true, "*/*": true, "application/*": true, "text/html, application/json;q=0.5": true,
 		"text/html": false, "application/json;q=0": false, "application/xml": false, "Application/JSON": true,
 	} {
-		if got := acceptsJSON(accept); got != want {
-			t.Errorf("acceptsJSON(%q) = %v", accept, got)
-		}
+		t.Run(accept, func(t *testing.T) {
+			if got := acceptsJSON(accept); got != want {
+				t.Errorf("acceptsJSON(%q) = %v", accept, got)
+			}
+		})
 	}
 }

@@ -89,10 +89,12 @@ func TestInvoicePayments(t *testing.T) {
 			"over range":           {"/v1/invoice-payments", map[string]any{"generatedInvoiceId": inv, "amountInMajorCurrency": 100000.01, "description": "x", "paymentMethod": "BACS"}, 400, "between -100000 and 100000"},
 			"description required": {"/v1/invoice-payments", map[string]any{"generatedInvoiceId": inv, "amountInMajorCurrency": 1, "paymentMethod": "BACS"}, 400, "description"},
 		} {
-			r := e.Post(tok, tc.path, tc.body)
-			if r.Status != tc.status || !strings.Contains(string(r.Body), tc.text) {
-				t.Errorf("%s: %d %s", name, r.Status, r.Body)
-			}
+			t.Run(name, func(t *testing.T) {
+				r := e.Post(tok, tc.path, tc.body)
+				if r.Status != tc.status || !strings.Contains(string(r.Body), tc.text) {
+					t.Errorf("%s: %d %s", name, r.Status, r.Body)
+				}
+			})
 		}
 		// A manual DIRECT_DEBIT (no GoCardless provider) settles at once; a negative correction reverses.
 		e.Post(tok, "/v1/invoice-payments", map[string]any{"generatedInvoiceId": inv, "amountInMajorCurrency": 70, "description": "DD outside", "paymentMethod": "DIRECT_DEBIT"}).Want(t, 201)
@@ -248,9 +250,11 @@ func TestCustomerPayments(t *testing.T) {
 		}
 		for q, n := range map[string]int{"filter=bank-ref": 1, "filter=like:BANK*": 1, "filter=in:BANK-REF-7781,nothing": 1, "filter=like:invoice*": 4, "filter=like:*invoice*": 5,
 			"customerPaymentType=CUSTOMER": 3, "customerPaymentType=in:INVOICE,ADHOC_INVOICE": 5} {
-			if got := len(e.Get(tok, fmt.Sprintf("/v1/customer-payments?customer_id=%d&page=1&pageSize=100&%s", b.customer, q)).Want(t, 200).Array(t)); got != n {
-				t.Errorf("%s: %d entries, want %d", q, got, n)
-			}
+			t.Run(q, func(t *testing.T) {
+				if got := len(e.Get(tok, fmt.Sprintf("/v1/customer-payments?customer_id=%d&page=1&pageSize=100&%s", b.customer, q)).Want(t, 200).Array(t)); got != n {
+					t.Errorf("%s: %d entries, want %d", q, got, n)
+				}
+			})
 		}
 		e.Get(tok, "/v1/customer-payments?page=1&pageSize=10").Want(t, 400)
 		e.Get(tok, "/v1/customer-payments?customer_id=999999&page=1&pageSize=10").Want(t, 404)
@@ -293,9 +297,11 @@ func TestBalancesAndCreditStatus(t *testing.T) {
 		}
 		for q, n := range map[string]int{"percentageDifference=gt:80": 1, "percentageDifference=gte:84&percentageDifference=lt:84.01": 1,
 			"percentageDifference=lt:84": 0, "percentageDifference=84.00": 1, "percentageDifference=in:1,84": 1} {
-			if got := len(e.Get(tok, fmt.Sprintf("/v1/customer-credit-status?page=1&pageSize=10&customerId=%d&%s", b.customer, q)).Want(t, 200).Array(t)); got != n {
-				t.Errorf("%s: %d, want %d", q, got, n)
-			}
+			t.Run(q, func(t *testing.T) {
+				if got := len(e.Get(tok, fmt.Sprintf("/v1/customer-credit-status?page=1&pageSize=10&customerId=%d&%s", b.customer, q)).Want(t, 200).Array(t)); got != n {
+					t.Errorf("%s: %d, want %d", q, got, n)
+				}
+			})
 		}
 		e.Get(tok, "/v1/customer-credit-status?page=1&pageSize=10&percentageDifference=like:8").Want(t, 400)
 		// Payments, adjustments and rounding.
@@ -378,9 +384,11 @@ func TestRefunds(t *testing.T) {
 			"zero":                {"invoiceId": inv, "amountInMajorCurrency": 0},
 			"too precise":         {"invoiceId": inv, "amountInMajorCurrency": 1.001},
 		} {
-			if r := e.Post(tok, "/v1/refunds", body); r.Status != 400 {
-				t.Errorf("%s: %d %s", name, r.Status, r.Body)
-			}
+			t.Run(name, func(t *testing.T) {
+				if r := e.Post(tok, "/v1/refunds", body); r.Status != 400 {
+					t.Errorf("%s: %d %s", name, r.Status, r.Body)
+				}
+			})
 		}
 		e.Post(tok, "/v1/refunds", map[string]any{"invoiceId": inv, "paymentMethod": "STRIPE"}).Want(t, 501)
 		e.Post(tok, "/v1/refunds", map[string]any{"invoiceId": 999999}).Want(t, 404)

@@ -77,14 +77,16 @@ func TestPaymentProviders(t *testing.T) {
 			"unknown op":            {map[string]any{"op": "frobnicate", "path": "/name"}},
 			"not an array":          nil,
 		} {
-			var body any = patch
-			if patch == nil {
-				body = map[string]any{"op": "replace"}
-			}
-			resp := e.Patch(both, path, body)
-			if resp.Status != 400 {
-				t.Errorf("patch %s: status %d: %s", name, resp.Status, resp.Body)
-			}
+			t.Run(name, func(t *testing.T) {
+				var body any = patch
+				if patch == nil {
+					body = map[string]any{"op": "replace"}
+				}
+				resp := e.Patch(both, path, body)
+				if resp.Status != 400 {
+					t.Errorf("patch %s: status %d: %s", name, resp.Status, resp.Body)
+				}
+			})
 		}
 		again := e.Get(both, path).Want(t, 200).Object(t)
 		if again["name"] != "GoCardless UK" || again["status"] != "INACTIVE" {
@@ -196,18 +198,20 @@ func TestReferenceData(t *testing.T) {
 		}
 		wantStatus := map[string]int{"duplicate number": 409, "site of another": 404}
 		for name, override := range bad {
-			body := map[string]any{"customerId": cid, "siteId": sid, "billRunType": "NORMAL", "invoiceNumber": "N", "invoiceDate": "2024-02-01",
-				"dueDate": "2024-02-29", "totalInMajorCurrency": 10}
-			for k, v := range override {
-				body[k] = v
-			}
-			status := wantStatus[name]
-			if status == 0 {
-				status = 400
-			}
-			if resp := e.Post(tok, "/v1/invoices", body); resp.Status != status {
-				t.Errorf("invoice %s: status %d, want %d: %s", name, resp.Status, status, resp.Body)
-			}
+			t.Run(name, func(t *testing.T) {
+				body := map[string]any{"customerId": cid, "siteId": sid, "billRunType": "NORMAL", "invoiceNumber": "N", "invoiceDate": "2024-02-01",
+					"dueDate": "2024-02-29", "totalInMajorCurrency": 10}
+				for k, v := range override {
+					body[k] = v
+				}
+				status := wantStatus[name]
+				if status == 0 {
+					status = 400
+				}
+				if resp := e.Post(tok, "/v1/invoices", body); resp.Status != status {
+					t.Errorf("invoice %s: status %d, want %d: %s", name, resp.Status, status, resp.Body)
+				}
+			})
 		}
 		entries, err := e.Svc.Entries(context.Background(), auth.Principal{Admin: true}, cid)
 		if err != nil {

@@ -506,14 +506,16 @@ func TestApplyRejectsInvalidDocuments(t *testing.T) {
 		"cycle":          cyclic,
 		"typed map":      map[string]string{"a": "b"},
 	} {
-		_, err := jsonpatch.Apply(doc, nil)
-		if err == nil {
-			t.Errorf("%s: no error", name)
-			continue
-		}
-		if e := asError(t, err); e.Index != -1 || !strings.HasPrefix(e.Message, "document ") {
-			t.Errorf("%s: got %d %q", name, e.Index, e.Message)
-		}
+		t.Run(name, func(t *testing.T) {
+			_, err := jsonpatch.Apply(doc, nil)
+			if err == nil {
+				t.Errorf("%s: no error", name)
+				return
+			}
+			if e := asError(t, err); e.Index != -1 || !strings.HasPrefix(e.Message, "document ") {
+				t.Errorf("%s: got %d %q", name, e.Index, e.Message)
+			}
+		})
 	}
 }
 

@@ -358,13 +358,15 @@ func TestCmpSignIsZero(t *testing.T) {
 	}
 	signs := map[string]int{"0": 0, "-0": 0, "0.00": 0, "5": 1, "0.01": 1, "-0.01": -1, "-7e3": -1}
 	for s, want := range signs {
-		d := MustParse(s)
-		if d.Sign() != want {
-			t.Errorf("Sign(%s) = %d, want %d", s, d.Sign(), want)
-		}
-		if d.IsZero() != (want == 0) {
-			t.Errorf("IsZero(%s) = %v", s, d.IsZero())
-		}
+		t.Run(s, func(t *testing.T) {
+			d := MustParse(s)
+			if d.Sign() != want {
+				t.Errorf("Sign(%s) = %d, want %d", s, d.Sign(), want)
+			}
+			if d.IsZero() != (want == 0) {
+				t.Errorf("IsZero(%s) = %v", s, d.IsZero())
+			}
+		})
 	}
 	if !(Decimal{}).IsZero() || (Decimal{}).Sign() != 0 {
 		t.Error("zero value is not zero")

@@ -272,8 +272,10 @@ func TestAmountOutput(t *testing.T) {
 		// 10.1 stays 10.1; 10.50 is written 10.5; 100.00 is written 100.
 		inv2 := c.invoice(t, cust, site, "ADHOC", "300", "2024-01-02", "2024-01-31")
 		for lit, want := range map[string]string{"10.1": "10.1", "10.50": "10.5", "100.00": "100"} {
-			r := c.post(t, "/v1/adhoc-invoice-payments", map[string]any{"generatedAdhocInvoiceId": inv2, "amountInMajorCurrency": json.RawMessage(lit), "description": "f", "paymentMethod": "BACS"}).want(t, 201)
-			field("adhoc payment "+lit, r.obj(t), "amountInMajorCurrency", want)
+			t.Run(lit, func(t *testing.T) {
+				r := c.post(t, "/v1/adhoc-invoice-payments", map[string]any{"generatedAdhocInvoiceId": inv2, "amountInMajorCurrency": json.RawMessage(lit), "description": "f", "paymentMethod": "BACS"}).want(t, 201)
+				field("adhoc payment "+lit, r.obj(t), "amountInMajorCurrency", want)
+			})
 		}
 		g = c.get(t, fmt.Sprintf("/v1/invoices/%d", inv2)).want(t, 200)
 		field("adhoc invoice 300 − 120.6", g.obj(t), "outstandingInMajorCurrency", "179.4")

@@ -436,9 +436,11 @@ func TestLikeSQL(t *testing.T) {
 
 func TestKindString(t *testing.T) {
 	for k, want := range map[Kind]string{String: "String", Numeric: "Numeric", ID: "ID", IDEq: "IDEq", Date: "Date", Bool: "Bool", Enum: "Enum", Typed: "Typed", 0: "Kind(0)"} {
-		if k.String() != want {
-			t.Errorf("Kind(%d).String() = %s", int(k), k)
-		}
+		t.Run(want, func(t *testing.T) {
+			if k.String() != want {
+				t.Errorf("Kind(%d).String() = %s", int(k), k)
+			}
+		})
 	}
 }
 

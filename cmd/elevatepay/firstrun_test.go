@@ -39,19 +39,21 @@ func TestHelpExitsZero(t *testing.T) {
 	}
 	flagsOf := map[string]string{"serve": "-demo", "migrate": "-database", "token": "-contract-owners", "add": "-password-stdin", "list": "-database"}
 	for want, list := range cases {
-		for _, line := range list {
-			args := strings.Fields(line)
-			out, errOut, err := runIn(t, args, noEnv, "")
-			if err != nil || !strings.HasPrefix(out, want) || errOut != "" {
-				t.Errorf("elevatepay %s: err %v, stdout %.80q, stderr %q; want exit 0 and %q on stdout", line, err, out, errOut, want)
-				continue
-			}
-			for cmd, flag := range flagsOf {
-				if strings.Contains(want, " "+cmd+" ") && !strings.Contains(out, flag) {
-					t.Errorf("elevatepay %s: the help lists no %s flag:\n%s", line, flag, out)
+		t.Run(want, func(t *testing.T) {
+			for _, line := range list {
+				args := strings.Fields(line)
+				out, errOut, err := runIn(t, args, noEnv, "")
+				if err != nil || !strings.HasPrefix(out, want) || errOut != "" {
+					t.Errorf("elevatepay %s: err %v, stdout %.80q, stderr %q; want exit 0 and %q on stdout", line, err, out, errOut, want)
+					continue
+				}
+				for cmd, flag := range flagsOf {
+					if strings.Contains(want, " "+cmd+" ") && !strings.Contains(out, flag) {
+						t.Errorf("elevatepay %s: the help lists no %s flag:\n%s", line, flag, out)
+					}
 				}
 			}
-		}
+		})
 	}
 	// No command at all is a mistake: usage on stderr, exit 1.
 	if _, errOut, err := runIn(t, nil, noEnv, ""); err == nil || !strings.Contains(errOut, "usage: elevatepay") {
