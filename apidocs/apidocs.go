@@ -11,8 +11,8 @@
 // every component schema with its properties. Operations have the anchor
 // #op-<operationId>, schemas #schema-<Name>, tags #tag-<name>.
 //
-// Descriptions are CommonMark in OpenAPI; a small subset of it is rendered
-// (see markdown). All text from the document is HTML-escaped.
+// Descriptions are CommonMark in OpenAPI, rendered with goldmark without raw
+// HTML or links (see markdown). All text from the document is HTML-escaped.
 package apidocs
 
 import (
