@@ -40,6 +40,7 @@ var roundTripTests = []struct {
 	{"RoundTripCredits", testRoundTripCredits},
 	{"RoundTripRefunds", testRoundTripRefunds},
 	{"RoundTripIdempotency", testRoundTripIdempotency},
+	{"RoundTripGuards", testRoundTripGuards},
 }
 
 // ---- reflection helpers ----
@@ -94,6 +95,13 @@ func isZeroLeaf(v reflect.Value) bool {
 // reason; an exception that is not needed fails too, so the list cannot go stale.
 func written(t *testing.T, what string, v any, except map[string]string) {
 	t.Helper()
+	if problems := fixtureProblems(v, except); len(problems) > 0 {
+		t.Fatalf("%s: fixture is not fully distinct:\n  %s", what, strings.Join(problems, "\n  "))
+	}
+}
+
+// fixtureProblems is the check of written: what is zero, duplicated or needlessly excepted.
+func fixtureProblems(v any, except map[string]string) []string {
 	used := map[string]bool{}
 	var problems []string
 	ints := map[int64]string{}
@@ -140,10 +148,8 @@ func written(t *testing.T, what string, v any, except map[string]string) {
 			problems = append(problems, fmt.Sprintf("exception %q is not needed (the field is set, distinct or gone): remove it", k))
 		}
 	}
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		t.Fatalf("%s: fixture is not fully distinct:\n  %s", what, strings.Join(problems, "\n  "))
-	}
+	sort.Strings(problems)
+	return problems
 }
 
 // diff lists the fields in which got differs from want.
@@ -268,6 +274,8 @@ func newChain(t *testing.T, tx store.Tx) *chain {
 			t.Fatal(err)
 		}
 	}
+	written(t, "PaymentProvider as created", ch.prov, map[string]string{
+		"RetryIfPossible": "bool pattern TFTF", "SyncInstantBankPaymentsWithMandateCreation": "bool pattern TFTF"})
 	for i := 0; i < 5; i++ {
 		c := &ep.Customer{ContractOwnerID: spareOwner, CustomerName: fmt.Sprint("Spare customer ", i), CurrencyID: 1, Exp: 2}
 		if err := tx.CreateCustomer(c); err != nil {
@@ -285,6 +293,10 @@ func newChain(t *testing.T, tx store.Tx) *chain {
 	if err := tx.CreateCustomer(ch.cust); err != nil {
 		t.Fatal(err)
 	}
+	written(t, "Customer as created", ch.cust, map[string]string{
+		"Balance": "moved only by PostEntry: RoundTripLedgerEntries reads it back",
+		"LastSeq": "moved only by PostEntry: RoundTripLedgerEntries reads it back",
+	})
 	for i := 0; i < 8; i++ {
 		s := &ep.Site{CustomerID: ch.spareCust.ID, ContractOwnerID: spareOwner, SiteName: fmt.Sprint("Spare site ", i), StartDate: "2020-01-01"}
 		if err := tx.CreateSite(s); err != nil {
@@ -299,6 +311,7 @@ func newChain(t *testing.T, tx store.Tx) *chain {
 	if err := tx.CreateSite(ch.site); err != nil {
 		t.Fatal(err)
 	}
+	written(t, "Site as created", ch.site, nil)
 	for i := 0; i < 11; i++ {
 		inv := newInvoice(ch.spareCust, ch.spareSite, fmt.Sprint("SPARE-", i), "2020-02-01", 100)
 		if err := tx.CreateInvoice(inv); err != nil {
@@ -316,6 +329,8 @@ func newChain(t *testing.T, tx store.Tx) *chain {
 	if err := tx.CreateInvoice(ch.inv); err != nil {
 		t.Fatal(err)
 	}
+	written(t, "Invoice as created", ch.inv, map[string]string{
+		"Collected": figures, "InFlight": figures, "RefundsPending": figures, "RefundsSettled": figures})
 	return ch
 }
 
@@ -752,4 +767,59 @@ func testRoundTripIdempotency(t *testing.T, s store.Store) {
 		return nil
 	})
 	tx(t, s, func(tx store.Tx) error { same(t, "taken over", &taken, read(tx, taken)); return nil })
+}
+
+// testRoundTripGuards: the fixture guard and the field diff themselves fail when they must, so
+// the round-trip tests above cannot pass vacuously.
+func testRoundTripGuards(t *testing.T, _ store.Store) {
+	full := func() *ep.Site {
+		return &ep.Site{ID: 9, CustomerID: 6, ContractOwnerID: 41, SiteName: "a", StartDate: "b", EndDate: str("c"),
+			Details: ep.SiteInvoiceDetails{PaymentMethod: str("d"), MandateStatus: str("e"), MandateReference: str("f"),
+				ThirdPartyCustomerReference: str("g"), PaymentProviderID: i32(2)}}
+	}
+	if p := fixtureProblems(full(), nil); len(p) != 0 {
+		t.Fatalf("a fully distinct site is refused: %v", p)
+	}
+	wants := func(what string, p []string, fragments ...string) {
+		t.Helper()
+		joined := strings.Join(p, "\n")
+		for _, f := range fragments {
+			if !strings.Contains(joined, f) {
+				t.Errorf("%s: problems %q do not mention %q", what, p, f)
+			}
+		}
+		if len(p) != len(fragments) {
+			t.Errorf("%s: %d problems %q, want %d", what, len(p), p, len(fragments))
+		}
+	}
+	nested := full()
+	nested.Details.MandateReference = nil
+	wants("nil nested pointer", fixtureProblems(nested, nil), "Details.MandateReference is still its zero value")
+	flag := &ep.Invoice{ID: 1, CustomerID: 2, ContractOwnerID: 3, SiteID: 4, BillRunType: "a", BillRunID: i64(5), InvoiceNumber: "b", InvoiceDate: "c",
+		DueDate: "d", Total: 6, Outstanding: 7, CurrencyID: 8, Exp: 9, PaymentMethod: str("e"), PaymentStatus: "f",
+		ThirdPartyPaymentStatus: str("g"), ThirdPartyRefundStatus: str("h"), Collected: 10, InFlight: 11, RefundsPending: 12, RefundsSettled: 13}
+	wants("false bool", fixtureProblems(flag, nil), "AutoCollect is still its zero value")
+	dup := full()
+	dup.ContractOwnerID = int32(dup.CustomerID)
+	dup.Details.MandateStatus = str("d")
+	wants("equal fields", fixtureProblems(dup, nil), "CustomerID and ContractOwnerID are both 6", "Details.PaymentMethod and Details.MandateStatus are both d:")
+	wants("excepted pair", fixtureProblems(dup, map[string]string{"CustomerID==ContractOwnerID": "x"}), "Details.PaymentMethod and Details.MandateStatus")
+	wants("empty slice", fixtureProblems(&ep.User{ID: 1, Username: "u", PasswordHash: "h", Admin: true, Scopes: []string{"s"}, Disabled: true,
+		Failures: 2, LockedUntil: 3}, nil), "ContractOwnerIDs is still its zero value")
+	wants("stale exception", fixtureProblems(full(), map[string]string{"SiteName": "x"}), `exception "SiteName" is not needed`)
+
+	var d []string
+	swapped := full()
+	swapped.CustomerID, swapped.ContractOwnerID = 41, 6
+	swapped.Details.PaymentProviderID = nil
+	diff("", reflect.ValueOf(full()), reflect.ValueOf(swapped), &d)
+	want := []string{"CustomerID: want 6, got 41", "ContractOwnerID: want 41, got 6", "Details.PaymentProviderID: want &2, got nil"}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("diff = %q, want %q", d, want)
+	}
+	d = nil
+	diff("", reflect.ValueOf([]byte("ab")), reflect.ValueOf([]byte("ba")), &d)
+	if !reflect.DeepEqual(d, []string{`: want "ab", got "ba"`}) {
+		t.Errorf("diff of bytes = %q", d)
+	}
 }
