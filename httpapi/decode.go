@@ -281,24 +281,12 @@ func validate(schema *openapi3.Schema, v any) error {
 	if schema == nil {
 		return nil
 	}
-	if err := checkText(schema, v); err != nil { // control characters (textcheck.go)
-		return err
-	}
 	vd := &validation{flagged: map[string]bool{}}
-	vd.visit(schema, v, "")
-	if vd.errs.total == 0 {
-		return nil
+	// Control characters first (textcheck.go): a body that has them is refused for them alone.
+	if checkText(schema, v, &vd.errs); vd.errs.total == 0 {
+		vd.visit(schema, v, "")
 	}
-	fields := vd.errs.kept
-	msg := fmt.Sprintf("Validation failed for %d field", vd.errs.total)
-	if vd.errs.total != 1 {
-		msg += "s"
-	}
-	if vd.errs.total > len(fields) {
-		msg += fmt.Sprintf(" (first %d listed)", len(fields))
-	}
-	msg += ": " + fields[0].Field + " " + fields[0].Message
-	return &ep.Error{Code: ep.EINVALID, Message: msg, Fields: fields}
+	return vd.errs.err()
 }
 
 // validation is one run of validate.
@@ -313,6 +301,22 @@ type validation struct {
 type fieldErrors struct {
 	kept  []ep.FieldError
 	total int
+}
+
+// err is the validation error of the collected field errors, nil when there are none.
+func (f *fieldErrors) err() error {
+	if f.total == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("Validation failed for %d field", f.total)
+	if f.total != 1 {
+		msg += "s"
+	}
+	if f.total > len(f.kept) {
+		msg += fmt.Sprintf(" (first %d listed)", len(f.kept))
+	}
+	msg += ": " + f.kept[0].Field + " " + f.kept[0].Message
+	return &ep.Error{Code: ep.EINVALID, Message: msg, Fields: f.kept}
 }
 
 // accepts reports whether an error on field would be kept.

@@ -2,9 +2,7 @@ package httpapi
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -12,8 +10,8 @@ import (
 )
 
 // checkText walks a parsed request body (object keys and string values, at any depth) and
-// refuses control characters the schema does not allow, with a 400 naming every such field
-// by its dotted path (spec §2.9), on both engines alike (issue 6):
+// collects the control characters the schema does not allow, each under its field's dotted path
+// (spec §2.9), into out (bounded like every validation error), on both engines alike (issue 6):
 //
 //   - U+0000 anywhere, in keys and values: PostgreSQL cannot store it (SQLSTATE 22021), SQLite
 //     would store it and then match it oddly.
@@ -28,29 +26,18 @@ import (
 // PATCH bodies are checked after the patch is applied, on the patched document against the
 // create schema (call.patch → decodeInto → validate), so patch values are covered with the
 // same paths as in POST.
-func checkText(schema *openapi3.Schema, v any) error {
-	var fields []ep.FieldError
-	walkText(schema, v, "", &fields)
-	if len(fields) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(fields, func(a, b ep.FieldError) int { return strings.Compare(a.Field, b.Field) })
-	msg := fmt.Sprintf("Validation failed for %d field", len(fields))
-	if len(fields) != 1 {
-		msg += "s"
-	}
-	msg += ": " + fields[0].Field + " " + fields[0].Message
-	return &ep.Error{Code: ep.EINVALID, Message: msg, Fields: fields}
+func checkText(schema *openapi3.Schema, v any, out *fieldErrors) {
+	walkText(schema, v, "", out)
 }
 
-func walkText(schema *openapi3.Schema, v any, path string, out *[]ep.FieldError) {
+func walkText(schema *openapi3.Schema, v any, path string, out *fieldErrors) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
 			name := k
 			if r, bad := badRune(k, true); bad {
 				name = strconv.Quote(k)
-				*out = append(*out, ep.FieldError{Field: joinField(path, name), Message: "is a field name with a control character (" + runeName(r) + ")"})
+				out.add(ep.FieldError{Field: joinField(path, name), Message: "is a field name with a control character (" + runeName(r) + ")"})
 				continue
 			}
 			walkText(property(schema, k), val, joinField(path, name), out)
@@ -66,11 +53,7 @@ func walkText(schema *openapi3.Schema, v any, path string, out *[]ep.FieldError)
 	case string:
 		strict := schema == nil || (!hasPattern(schema) && schema.Format != "password")
 		if r, bad := badRune(x, strict); bad {
-			field := path
-			if field == "" {
-				field = "body"
-			}
-			*out = append(*out, ep.FieldError{Field: field, Message: "contains a control character (" + runeName(r) + ")"})
+			out.add(ep.FieldError{Field: fieldName(path), Message: "contains a control character (" + runeName(r) + ")"})
 		}
 	}
 }

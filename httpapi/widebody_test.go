@@ -113,3 +113,28 @@ func TestBadShapeRefusedWhileArriving(t *testing.T) {
 		t.Fatalf("status %d: %s", resp.StatusCode, b)
 	}
 }
+
+// TestControlCharacterErrorsCapped: control characters in many fields are reported like any
+// other validation errors: 20 listed, the total in the message (a body of 40,000 keys with
+// NUL once listed every one of them).
+func TestControlCharacterErrorsCapped(t *testing.T) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range 40000 {
+			fmt.Fprintf(&b, `"k%05d":"\u0000",`, i)
+		}
+		b.WriteString(`"brand":"x"}`)
+		r := e.Post("", "/v1/authenticate", b.String())
+		m := errorBody(t, r, 400)
+		if len(r.Body) > 4096 {
+			t.Errorf("error body is %d bytes", len(r.Body))
+		}
+		if errs, _ := m["errors"].([]any); len(errs) != httpapi.MaxFieldErrors {
+			t.Errorf("%d errors listed, want %d", len(errs), httpapi.MaxFieldErrors)
+		}
+		if want := "Validation failed for 40000 fields (first 20 listed): k00000 contains a control character (U+0000)"; m["message"] != want {
+			t.Errorf("message %q, want %q", m["message"], want)
+		}
+	})
+}
