@@ -102,8 +102,3 @@ func (s *Service) Invoice(ctx context.Context, p auth.Principal, id int64) (*ep.
 func (s *Service) ListInvoices(ctx context.Context, p auth.Principal, l query.List) ([]ep.Invoice, int64, error) {
 	return readList(ctx, s, func(tx store.Tx) ([]ep.Invoice, int64, error) { return tx.ListInvoices(ScopeOf(p), l) })
 }
-
-// Entries returns a customer's ledger (in posting order).
-func (s *Service) Entries(ctx context.Context, p auth.Principal, customerID int64) ([]ep.LedgerEntry, error) {
-	return read(ctx, s, func(tx store.Tx) ([]ep.LedgerEntry, error) { return tx.Entries(ScopeOf(p), customerID) })
-}

@@ -81,11 +81,6 @@ func lockInvoice(tx store.Tx, scope store.Scope, invoiceID int64) (*ep.Customer,
 	return cust, inv, nil
 }
 
-func invoiceEntry(inv *ep.Invoice, amount int64, txn string) *ep.LedgerEntry {
-	return &ep.LedgerEntry{CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, Amount: amount, CurrencyID: inv.CurrencyID, Exp: inv.Exp,
-		CustomerPaymentType: cpType(inv.BillRunType), TxnType: txn, InvoiceID: &inv.ID, InvoiceNumber: &inv.InvoiceNumber, BillRunType: &inv.BillRunType}
-}
-
 func formatMinor(v int64, exp int32) string { return money.Format(v, exp) }
 
 // PaymentInput is the body of POST /invoice-payments and POST /adhoc-invoice-payments.
