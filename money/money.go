@@ -349,27 +349,3 @@ func (d Decimal) Sign() int { return d.d.Sign() }
 
 // IsZero reports whether d is 0.
 func (d Decimal) IsZero() bool { return d.d.Sign() == 0 }
-
-// PercentOf returns num / den × 100 rounded to 2 decimal places, half away
-// from zero (OP-14), computed with exact integer arithmetic: PercentOf(2, 3)
-// is 66.67 and PercentOf(1, 800) is 0.13. num and den are normally minor-unit
-// amounts in the same currency. PercentOf panics if den <= 0.
-func PercentOf(num, den int64) Decimal {
-	if den <= 0 {
-		panic("money: PercentOf with a denominator <= 0")
-	}
-	// round(|num| × 10000 / den) in hundredths of a percent.
-	n := new(big.Int).Abs(big.NewInt(num))
-	n.Mul(n, big.NewInt(10000))
-	dd := big.NewInt(den)
-	var q, r big.Int
-	q.QuoRem(n, dd, &r)
-	r.Lsh(&r, 1)
-	if r.Cmp(dd) >= 0 {
-		q.Add(&q, big.NewInt(1))
-	}
-	if num < 0 {
-		q.Neg(&q)
-	}
-	return newDecimal(&q, -2)
-}

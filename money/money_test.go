@@ -385,55 +385,6 @@ func TestMustParsePanics(t *testing.T) {
 	MustParse(`"1"`)
 }
 
-func TestPercentOf(t *testing.T) {
-	tests := []struct {
-		num, den int64
-		want     string
-	}{
-		{0, 100, "0"},
-		{1, 1, "100"},
-		{2, 3, "66.67"},
-		{1, 3, "33.33"},
-		{1, 8, "12.5"},
-		{1, 800, "0.13"}, // 0.125 → half away from zero
-		{-1, 800, "-0.13"},
-		{3, 800, "0.38"}, // 0.375
-		{-3, 800, "-0.38"},
-		{1, 1600, "0.06"}, // 0.0625
-		{-1, 1600, "-0.06"},
-		{1, 30000, "0"}, // 0.00333 → 0, never -0
-		{-1, 30000, "0"},
-		{-1, 20000, "-0.01"}, // -0.005 → -0.01
-		{1, 20000, "0.01"},
-		{8000, 10000, "80"},
-		{9999, 10000, "99.99"},
-		{1999999, 2000000, "100"}, // 99.99995 → 100
-		{15000, 10000, "150"},
-		{-5000, 10000, "-50"},
-		{math.MaxInt64, 1, "922337203685477580700"},
-		{math.MinInt64, 1, "-922337203685477580800"},
-		{math.MaxInt64, math.MaxInt64, "100"},
-		{1, math.MaxInt64, "0"},
-		{123456, 999999, "12.35"}, // 12.345612...
-	}
-	for _, tt := range tests {
-		got := PercentOf(tt.num, tt.den)
-		if got.String() != tt.want {
-			t.Errorf("PercentOf(%d, %d) = %s, want %s", tt.num, tt.den, got, tt.want)
-		}
-	}
-	for _, den := range []int64{0, -1, math.MinInt64} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("PercentOf(1, %d) did not panic", den)
-				}
-			}()
-			PercentOf(1, den)
-		}()
-	}
-}
-
 func TestRoundTripProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		minor := rapid.Int64Range(-1e15, 1e15).Draw(t, "minor")
