@@ -164,3 +164,19 @@ func (c *call) decode(dst any) error {
 	}
 	return decodeInto(c.op.Body, v, c.body, dst)
 }
+
+// customerIDParam is the required typed customer_id query parameter.
+func (c *call) customerIDParam() (int64, error) {
+	for _, cond := range c.list.Conds {
+		if cond.Param == "customer_id" && len(cond.IDs) == 1 {
+			return cond.IDs[0], nil
+		}
+	}
+	if v := c.list.Other["customer_id"]; len(v) == 1 {
+		if id, err := strconv.ParseInt(v[0], 10, 64); err == nil && id >= 1 {
+			return id, nil
+		}
+		return 0, ep.Invalid("customer_id", "must be an integer >= 1")
+	}
+	return 0, ep.Invalid("customer_id", "is required")
+}
