@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 	"testing"
@@ -8,6 +9,44 @@ import (
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/store"
 )
+
+func testUsers(t *testing.T, s store.Store) {
+	u := &ep.User{Username: "api.billing", PasswordHash: "h", ContractOwnerIDs: []int32{7, 9}, Scopes: []string{"payments:read", "payments:write"}}
+	tx(t, s, func(tx store.Tx) error {
+		if err := tx.CreateUser(u); err != nil {
+			t.Fatal(err)
+		}
+		return nil
+	})
+	fails(t, s, ep.ECONFLICT, func(tx store.Tx) error { return tx.CreateUser(&ep.User{Username: "api.billing", PasswordHash: "x"}) })
+	tx(t, s, func(tx store.Tx) error {
+		got, err := tx.UserByName("api.billing")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.ID == 0 || got.ID != u.ID || got.Username != u.Username || got.PasswordHash != u.PasswordHash || fmt.Sprint(got.ContractOwnerIDs) != "[7 9]" || fmt.Sprint(got.Scopes) != "[payments:read payments:write]" || got.Disabled || got.Admin {
+			t.Fatalf("UserByName = %+v", got)
+		}
+		_, err = tx.UserByName("nobody")
+		wantCode(t, err, ep.ENOTFOUND)
+		if err := tx.SetUserDisabled("api.billing", true); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, tx.SetUserDisabled("nobody", true), ep.ENOTFOUND)
+		if err := tx.SetUserAttempts(u.ID, 3, 12345); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = tx.UserByName("api.billing")
+		if !got.Disabled || got.Failures != 3 || got.LockedUntil != 12345 {
+			t.Fatalf("after updates: %+v", got)
+		}
+		list, err := tx.ListUsers()
+		if err != nil || len(list) != 1 {
+			t.Fatalf("ListUsers = %v, %v", list, err)
+		}
+		return nil
+	})
+}
 
 // testLoginFailures: CountUserFailure adds one in the database (failures = failures + 1), so
 // parallel failed logins each count; nothing is counted or reset while the account is locked,
@@ -113,4 +152,51 @@ func testLoginFailures(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
+}
+
+func testRoundTripUsers(t *testing.T, s store.Store) {
+	spare := &ep.User{Username: "spare.user", PasswordHash: "spare-hash", ContractOwnerIDs: []int32{spareOwner}, Scopes: []string{"payments:read"}, Disabled: true}
+	written(t, "User (spare)", spare, map[string]string{"ID": "assigned by CreateUser",
+		"Admin":    "bool pattern FT of the spare user (the round-trip user is created TF)",
+		"Failures": "written by SetUserAttempts, not CreateUser", "LockedUntil": "written by SetUserAttempts, not CreateUser"})
+	u := &ep.User{Username: "rt.user", PasswordHash: "$argon2id$rt-hash", ContractOwnerIDs: []int32{rtOwner, 43}, Admin: true,
+		Scopes: []string{"payments:read", "payments:write", "customers:read"}}
+	written(t, "User", u, map[string]string{"ID": "assigned by CreateUser",
+		"Disabled": "bool pattern TF (the spare is FT); SetUserDisabled sets it below",
+		"Failures": "written by SetUserAttempts, not CreateUser", "LockedUntil": "written by SetUserAttempts, not CreateUser"})
+	tx(t, s, func(tx store.Tx) error {
+		for _, x := range []*ep.User{spare, u} {
+			if err := tx.CreateUser(x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	})
+	check := func(phase string) {
+		tx(t, s, func(tx store.Tx) error {
+			for _, want := range []*ep.User{spare, u} {
+				got, err := tx.UserByName(want.Username)
+				if err != nil {
+					t.Fatal(err)
+				}
+				same(t, phase+": UserByName("+want.Username+")", want, got)
+			}
+			list, err := tx.ListUsers()
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, phase+": ListUsers", []ep.User{*u, *spare}, list) // ordered by username
+			return nil
+		})
+	}
+	check("created")
+	tx(t, s, func(tx store.Tx) error {
+		if err := tx.SetUserAttempts(u.ID, 5, 1_800_000_123); err != nil {
+			t.Fatal(err)
+		}
+		return tx.SetUserDisabled(u.Username, true)
+	})
+	u.Failures, u.LockedUntil, u.Disabled = 5, 1_800_000_123, true
+	written(t, "User after SetUserAttempts and SetUserDisabled", u, nil)
+	check("updated")
 }

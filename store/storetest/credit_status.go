@@ -1,0 +1,185 @@
+package storetest
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+	"testing"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/ledger"
+	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+// Credit status is also listed by BalanceAndCreditStatus (balances.go), from the ledger of a
+// customer whose balance it reads.
+
+// creditCase is one customer of the credit-status test with the oracle's figures.
+type creditCase struct {
+	id                int64
+	exp               int32
+	threshold, open   int64
+	balance           int64
+	bill, diff, pct   *big.Int
+	billR, diffR, pcR *big.Rat // in major units and percent
+}
+
+// Credit status at the extremes the contract allows (thresholds of one minor unit, figures of
+// 9999999.99, 93 invoices of the largest total, exponents 0, 2 and 3) and beyond (balances at the
+// int64 limits): sorting and every filter form on the computed fields agree with the Go oracle
+// (ledger.Credit) on both engines, and the shown figures are exact (item 9). PostgreSQL used to
+// fail with "bigint out of range" and SQLite to compare floats.
+func testCreditStatusExtremes(t *testing.T, s store.Store) {
+	var cases []*creditCase
+	tx(t, s, func(tx store.Tx) error {
+		jpy := &ep.Currency{Name: "Japanese yen", Code: "JPY", MajorCurrencyName: "yen", MinorCurrencyName: "sen", DecimalPlaces: 0}
+		bhd := &ep.Currency{Name: "Bahraini dinar", Code: "BHD", MajorCurrencyName: "dinar", MinorCurrencyName: "fils", DecimalPlaces: 3}
+		for _, c := range []*ep.Currency{jpy, bhd} {
+			if err := tx.CreateCurrency(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		currencies := []struct {
+			id  int64
+			exp int32
+			max int64 // 9999999.99 or the largest amount below it, in minor units
+		}{{1, 2, 999999999}, {jpy.ID, 0, 9999999}, {bhd.ID, 3, 9999999990}}
+		for _, cur := range currencies {
+			for _, th := range []int64{1, 3, 800, cur.max} {
+				for _, bal := range []int64{0, 5000, -1, -2, -93 * cur.max, -1000 * cur.max, math.MinInt64, math.MinInt64 + 1, -math.MaxInt64 + cur.max} {
+					for _, open := range []int64{0, cur.max} {
+						th := th
+						c := &ep.Customer{ContractOwnerID: 7, CustomerName: "C", CurrencyID: cur.id, Exp: cur.exp, CreditThreshold: &th, OpenBillRunValue: open}
+						if err := tx.CreateCustomer(c); err != nil {
+							t.Fatal(err)
+						}
+						if bal != 0 {
+							if err := tx.PostEntry(entry(c, bal, "BALANCE_ADJUSTMENT")); err != nil {
+								t.Fatal(err)
+							}
+						}
+						bill, diff, pct := ledger.Credit(bal, open, th)
+						cases = append(cases, &creditCase{id: c.ID, exp: cur.exp, threshold: th, open: open, balance: bal, bill: bill, diff: diff, pct: pct,
+							billR: ratMinor(bill, cur.exp), diffR: ratMinor(diff, cur.exp), pcR: ratMinor(pct, 2)})
+					}
+				}
+			}
+		}
+		// A customer without a threshold is not listed.
+		return tx.CreateCustomer(&ep.Customer{ContractOwnerID: 7, CustomerName: "No threshold", CurrencyID: 1, Exp: 2})
+	})
+	byField := map[string]func(c *creditCase) *big.Rat{
+		"percentageDifference": func(c *creditCase) *big.Rat { return c.pcR },
+		"billAmount":           func(c *creditCase) *big.Rat { return c.billR },
+		"valueDifference":      func(c *creditCase) *big.Rat { return c.diffR },
+		"creditThreshold":      func(c *creditCase) *big.Rat { return ratMinor(big.NewInt(c.threshold), c.exp) },
+		"openBillRunValue":     func(c *creditCase) *big.Rat { return ratMinor(big.NewInt(c.open), c.exp) },
+	}
+	err := s.Read(ctx(), func(tx store.Tx) error {
+		// The figures shown.
+		list, total, err := tx.ListCreditStatus(store.AllOwners, query.List{Page: 1, PageSize: 1000})
+		if err != nil {
+			return err
+		}
+		if total != int64(len(cases)) || len(list) != len(cases) {
+			t.Fatalf("credit status lists %d (%d), want %d", total, len(list), len(cases))
+		}
+		for i, got := range list {
+			want := cases[i]
+			if got.CustomerID != want.id || got.BillAmount.Cmp(want.bill) != 0 || got.ValueDifference.Cmp(want.diff) != 0 || got.Percent100.Cmp(want.pct) != 0 {
+				t.Errorf("customer %d (balance %d, open %d, threshold %d): bill %v diff %v pct %v, want %v %v %v", want.id, want.balance, want.open,
+					want.threshold, got.BillAmount, got.ValueDifference, got.Percent100, want.bill, want.diff, want.pct)
+			}
+		}
+		// Sorting, both directions; ties by customer id ascending.
+		for name, value := range byField {
+			for _, desc := range []bool{false, true} {
+				want := sortedBy(cases, value, func(c *creditCase) int64 { return c.id }, desc)
+				got, _, err := tx.ListCreditStatus(store.AllOwners, query.List{Page: 1, PageSize: 1000, Sorts: []query.Sort{{Field: name, Desc: desc}}})
+				if err != nil {
+					return fmt.Errorf("sort %s desc=%v: %w", name, desc, err)
+				}
+				for i := range want {
+					if got[i].CustomerID != want[i].id {
+						t.Errorf("sort %s desc=%v: position %d is customer %d, want %d (%s)", name, desc, i, got[i].CustomerID, want[i].id, value(want[i]).FloatString(6))
+						break
+					}
+				}
+			}
+		}
+		// Every filter form on the computed fields, at and around values that occur (spread over
+		// the whole range, the extremes included), and at the bounds of what a filter can say
+		// (|v| < 10^18).
+		for _, name := range []string{"percentageDifference", "billAmount", "valueDifference"} {
+			value := byField[name]
+			distinct := map[string]*big.Rat{}
+			for _, c := range cases {
+				distinct[value(c).RatString()] = value(c)
+			}
+			sorted := make([]*big.Rat, 0, len(distinct))
+			for _, v := range distinct {
+				sorted = append(sorted, v)
+			}
+			sort.Slice(sorted, func(i, j int) bool { return sorted[i].Cmp(sorted[j]) < 0 })
+			var probes []*big.Rat
+			for i, v := range sorted {
+				if i < 4 || i >= len(sorted)-4 || i%(len(sorted)/24+1) == 0 {
+					probes = append(probes, v, new(big.Rat).Add(v, big.NewRat(1, 1000)), new(big.Rat).Sub(v, big.NewRat(1, 10000000)))
+				}
+			}
+			for _, x := range []string{"0", "-1", "0.005", "999999999999999999.99", "-999999999999999999.99"} {
+				r, _ := new(big.Rat).SetString(x)
+				probes = append(probes, r)
+			}
+			count := func(op string, p *big.Rat) int64 {
+				var n int64
+				for _, c := range cases {
+					cmp := value(c).Cmp(p)
+					if (op == "eq" && cmp == 0) || (op == "gt" && cmp > 0) || (op == "gte" && cmp >= 0) || (op == "lt" && cmp < 0) || (op == "lte" && cmp <= 0) {
+						n++
+					}
+				}
+				return n
+			}
+			var inValues []money.Decimal
+			var inWant int64
+			inSeen := map[string]bool{}
+			for _, p := range probes {
+				d, err := money.ParseJSON([]byte(decimalText(p)))
+				if err != nil { // beyond what a filter can say
+					continue
+				}
+				if len(inValues) < 5 && p.IsInt() && !inSeen[p.RatString()] {
+					inSeen[p.RatString()] = true
+					inValues = append(inValues, d)
+					inWant += count("eq", p)
+				}
+				for _, op := range []string{"eq", "gt", "gte", "lt", "lte"} {
+					_, n, err := tx.ListCreditStatus(store.AllOwners, query.List{Page: 1, PageSize: 1,
+						Conds: []query.Cond{{Param: name, Op: query.Op(op), Numbers: []money.Decimal{d}}}})
+					if err != nil {
+						return fmt.Errorf("%s=%s:%s: %w", name, op, d, err)
+					}
+					if want := count(op, p); n != want {
+						t.Errorf("%s=%s:%s matches %d, want %d", name, op, d, n, want)
+					}
+				}
+			}
+			inValues = append(inValues, money.MustParse("0.0000001")) // matches nothing
+			_, n, err := tx.ListCreditStatus(store.AllOwners, query.List{Page: 1, PageSize: 1, Conds: []query.Cond{{Param: name, Op: "in", Numbers: inValues}}})
+			if err != nil {
+				return fmt.Errorf("%s in: %w", name, err)
+			}
+			if n != inWant {
+				t.Errorf("%s=in:%v matches %d, want %d", name, inValues, n, inWant)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

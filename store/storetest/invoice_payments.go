@@ -1,0 +1,103 @@
+package storetest
+
+import (
+	"testing"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+func testInvoicePayments(t *testing.T, s store.Store) {
+	tx(t, s, func(tx store.Tx) error {
+		c, site := seed(t, tx, 7, "Acme")
+		inv := newInvoice(c, site, "N", "2024-01-01", 10000)
+		run := int64(310)
+		inv.BillRunID = &run
+		adh := newInvoice(c, site, "A", "2024-01-01", 5000)
+		adh.BillRunType = "ADHOC"
+		for _, i := range []*ep.Invoice{inv, adh} {
+			if err := tx.CreateInvoice(i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := tx.Customer(store.AllOwners, c.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		e := entry(c, 5000, "PAYMENT")
+		if err := tx.PostEntry(e); err != nil {
+			t.Fatal(err)
+		}
+		mk := func(i *ep.Invoice, amount int64, method string, counts bool, status *string) *ep.InvoicePayment {
+			p := &ep.InvoicePayment{InvoiceID: i.ID, CustomerID: c.ID, ContractOwnerID: 7, BillRunType: i.BillRunType, BillRunID: i.BillRunID, Amount: amount,
+				CurrencyID: 1, Exp: 2, Description: "d", PaymentMethod: method, PaymentDate: "2024-02-01", CustomerPaymentType: "INVOICE",
+				CustomerPaymentID: &e.ID, CountsCollected: counts, ThirdPartyPaymentStatus: status, CreatedAt: 1}
+			if err := tx.CreateInvoicePayment(p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		p1 := mk(inv, 3000, "CHEQUE", true, nil)
+		p2 := mk(inv, -1000, "CHEQUE", true, nil)
+		p3 := mk(inv, 2000, "FAST_PAY", false, str("FAILED"))
+		pa := mk(adh, 5000, "BACS", true, nil)
+		got, err := tx.InvoicePayment(store.Scope{Owners: []int32{7}}, p1.ID, "NORMAL")
+		if err != nil || got.Amount != 3000 || *got.BillRunID != 310 || *got.CustomerPaymentID != e.ID || got.ThirdPartyPaymentStatus != nil {
+			t.Fatalf("InvoicePayment = %+v, %v", got, err)
+		}
+		_, err = tx.InvoicePayment(store.AllOwners, pa.ID, "NORMAL")
+		wantCode(t, err, ep.ENOTFOUND)
+		_, err = tx.InvoicePayment(store.Scope{Owners: []int32{8}}, p1.ID, "NORMAL")
+		wantCode(t, err, ep.ENOTFOUND)
+		last, err := tx.LastSuccessfulPayment(inv.ID)
+		if err != nil || last == nil || last.ID != p1.ID {
+			t.Fatalf("last successful payment: %+v %v (not the correction, not the failed report)", last, err)
+		}
+		list, total, err := tx.ListInvoicePayments(store.AllOwners, "NORMAL", query.List{Page: 1, PageSize: 10,
+			Conds: []query.Cond{{Param: "billRunId", Op: "eq", Numbers: []money.Decimal{money.MustParse("310")}}}, Sorts: []query.Sort{{Field: "amountInMajorCurrency"}}})
+		if err != nil || total != 3 || list[0].ID != p2.ID || list[2].ID != p1.ID {
+			t.Fatalf("normal payments by amount: %+v %d %v", list, total, err)
+		}
+		_, total, _ = tx.ListInvoicePayments(store.AllOwners, "ADHOC", query.List{Page: 1, PageSize: 10,
+			Conds: []query.Cond{{Param: "generatedAdhocInvoiceId", Op: "eq", IDs: []int64{adh.ID}}}})
+		if total != 1 {
+			t.Fatalf("adhoc payments: %d", total)
+		}
+		_, total, _ = tx.ListInvoicePayments(store.AllOwners, "NORMAL", query.List{Page: 1, PageSize: 10,
+			Conds: []query.Cond{{Param: "thirdPartyPaymentStatus", Op: "eq", Strings: []string{"FAILED"}}}})
+		if total != 1 || p3.ID == 0 {
+			t.Fatalf("status filter: %d", total)
+		}
+		return nil
+	})
+}
+
+func testRoundTripInvoicePayments(t *testing.T, s store.Store) {
+	var ch *chain
+	var p *ep.InvoicePayment
+	tx(t, s, func(tx store.Tx) error {
+		ch = newChain(t, tx)
+		ch.postEntries(t, tx)
+		p = ch.payment(t, tx)
+		return nil
+	})
+	tx(t, s, func(tx store.Tx) error {
+		got, err := tx.InvoicePayment(rtScope, p.ID, p.BillRunType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "InvoicePayment", p, got)
+		list, _, err := tx.ListInvoicePayments(rtScope, p.BillRunType, idIs(p.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "ListInvoicePayments", []ep.InvoicePayment{*p}, list)
+		last, err := tx.LastSuccessfulPayment(ch.inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "LastSuccessfulPayment", p, last)
+		return nil
+	})
+}
