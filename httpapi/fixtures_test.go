@@ -68,3 +68,39 @@ func seedWorld(t testing.TB, e *apitest.Env) world {
 	}
 	return w
 }
+
+// book is a customer with invoices, made through the API.
+type book struct {
+	customer, site int64
+	inv            map[string]int64 // invoice number → id
+}
+
+func newBook(t *testing.T, e *apitest.Env, tok string, owner int, invoices ...[4]string) book {
+	t.Helper()
+	c := e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": owner, "customerName": "Book", "currencyId": 1, "creditThreshold": 500, "openBillRunValue": 60}).Want(t, 201).Object(t)
+	s := e.Post(tok, "/v1/sites", map[string]any{"customerId": c["id"], "siteName": "Site", "siteInvoiceDetails": map[string]any{"paymentMethod": "BACS"}}).Want(t, 201).Object(t)
+	b := book{customer: num(t, c["id"]), site: num(t, s["id"]), inv: map[string]int64{}}
+	for _, iv := range invoices { // number, kind, due date, total
+		b.add(t, e, tok, iv)
+	}
+	return b
+}
+
+func (b book) add(t *testing.T, e *apitest.Env, tok string, iv [4]string) int64 {
+	t.Helper()
+	r := e.Post(tok, "/v1/invoices", fmt.Sprintf(`{"customerId":%d,"siteId":%d,"billRunType":%q,"invoiceNumber":%q,"invoiceDate":"2024-01-01","dueDate":%q,"totalInMajorCurrency":%s}`,
+		b.customer, b.site, iv[1], iv[0], iv[2], iv[3])).Want(t, 201).Object(t)
+	b.inv[iv[0]] = num(t, r["id"])
+	return b.inv[iv[0]]
+}
+
+func invoiceState(t *testing.T, e *apitest.Env, tok string, id int64) string {
+	t.Helper()
+	inv := e.Get(tok, fmt.Sprintf("/v1/invoices/%d?fields=outstandingInMajorCurrency,paymentStatus", id)).Want(t, 200).Object(t)
+	return fmt.Sprintf("%v %v", inv["outstandingInMajorCurrency"], inv["paymentStatus"])
+}
+
+func balance(t *testing.T, e *apitest.Env, tok string, customer int64) map[string]any {
+	t.Helper()
+	return e.Get(tok, fmt.Sprintf("/v1/customer-balances?customer_id=%d", customer)).Want(t, 200).Object(t)
+}

@@ -6,99 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/internal/apitest"
-	"github.com/elevatepay/elevatepay/service"
 )
 
-func TestPaymentProviders(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
-		both := e.OwnerToken([]int32{7, 8})
-		only7 := e.OwnerToken([]int32{7})
-		gc := map[string]any{"type": "GO_CARDLESS", "name": "GoCardless UK", "directDebitWithName": "ACME UTILITIES", "status": "ACTIVE",
-			"creditorIdentifier": "GB12ZZZSDDBARC0000007495895", "instantBankPayments": true, "retryIfPossible": true,
-			"acceptExternalPayments": false, "contractOwnerIds": []int{7, 8}, "syncInstantBankPaymentsWithMandateCreation": true}
-		resp := e.Post(both, "/v1/payment-providers", gc).Want(t, 201)
-		p := resp.Object(t)
-		id := num(t, p["id"])
-		if resp.Header.Get("Location") != fmt.Sprintf("/v1/payment-providers/%d", id) {
-			t.Errorf("Location %q", resp.Header.Get("Location"))
-		}
-		want := fmt.Sprintf(`{"id":%d,"type":"GO_CARDLESS","name":"GoCardless UK","directDebitWithName":"ACME UTILITIES","status":"ACTIVE","creditorIdentifier":"GB12ZZZSDDBARC0000007495895","instantBankPayments":true,"retryIfPossible":true,"acceptExternalPayments":false,"contractOwnerIds":[7,8],"syncInstantBankPaymentsWithMandateCreation":true}`, id)
-		if string(resp.Body) != want {
-			t.Errorf("created provider:\n got %s\nwant %s", resp.Body, want)
-		}
-		// Defaults, 409 on a duplicate name per contract owner (case-insensitive, trimmed).
-		st := e.Post(only7, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "Stripe cards", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)
-		if st["instantBankPayments"] != false || st["directDebitWithName"] != nil {
-			t.Errorf("defaults: %v", st)
-		}
-		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": " gocardless uk ", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 409)
-		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "CANCELLED_DD", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 400)
-		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{}}).Want(t, 400)
-		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{7, 7}}).Want(t, 400)
-		e.Post(only7, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "X", "status": "ACTIVE", "contractOwnerIds": []int{9}}).Want(t, 403)
-
-		// A caller seeing only owner 7 sees only its id; it may not update a provider shared with 8.
-		got := e.Get(only7, fmt.Sprintf("/v1/payment-providers/%d", id)).Want(t, 200).Object(t)
-		if fmt.Sprint(got["contractOwnerIds"]) != "[7]" {
-			t.Errorf("visible contract owners: %v", got["contractOwnerIds"])
-		}
-		e.Patch(only7, fmt.Sprintf("/v1/payment-providers/%d", id), []any{}).Want(t, 403)
-
-		// Filters.
-		list := e.Get(only7, "/v1/payment-providers?page=1&pageSize=10&type=in:GO_CARDLESS,STRIPE&contractOwnerId=7&instantBankPayments=true").Want(t, 200).Array(t)
-		if len(list) != 1 || num(t, list[0]["id"]) != id {
-			t.Errorf("filtered list: %v", list)
-		}
-		e.Get(only7, "/v1/payment-providers?page=1&pageSize=10&type=NOPE").Want(t, 400)
-		e.Get(only7, "/v1/payment-providers?page=1&pageSize=10&contractOwnerId=in:7").Want(t, 400)
-
-		// PATCH: RFC 6902, atomic.
-		path := fmt.Sprintf("/v1/payment-providers/%d", id)
-		upd := e.Patch(both, path, []any{
-			map[string]any{"op": "test", "path": "/status", "value": "ACTIVE"},
-			map[string]any{"op": "replace", "path": "/retryIfPossible", "value": false},
-			map[string]any{"op": "replace", "path": "/status", "value": "INACTIVE"},
-			map[string]any{"op": "remove", "path": "/contractOwnerIds/1"},
-			map[string]any{"op": "copy", "from": "/name", "path": "/directDebitWithName"},
-		}).Want(t, 200).Object(t)
-		if upd["status"] != "INACTIVE" || upd["retryIfPossible"] != false || fmt.Sprint(upd["contractOwnerIds"]) != "[7]" || upd["directDebitWithName"] != "GoCardless UK" {
-			t.Errorf("patched: %v", upd)
-		}
-		for name, patch := range map[string][]any{
-			"failing test":          {map[string]any{"op": "replace", "path": "/name", "value": "Renamed"}, map[string]any{"op": "test", "path": "/status", "value": "ACTIVE"}},
-			"immutable type":        {map[string]any{"op": "replace", "path": "/type", "value": "STRIPE"}},
-			"read-only id":          {map[string]any{"op": "replace", "path": "/id", "value": 99}},
-			"empty contract owners": {map[string]any{"op": "replace", "path": "/name", "value": "Renamed"}, map[string]any{"op": "replace", "path": "/contractOwnerIds", "value": []int{}}},
-			"invalid result":        {map[string]any{"op": "replace", "path": "/status", "value": "SLEEPING"}},
-			"bad pointer":           {map[string]any{"op": "remove", "path": "/nothing"}},
-			"unknown op":            {map[string]any{"op": "frobnicate", "path": "/name"}},
-			"not an array":          nil,
-		} {
-			t.Run(name, func(t *testing.T) {
-				var body any = patch
-				if patch == nil {
-					body = map[string]any{"op": "replace"}
-				}
-				resp := e.Patch(both, path, body)
-				if resp.Status != 400 {
-					t.Errorf("patch %s: status %d: %s", name, resp.Status, resp.Body)
-				}
-			})
-		}
-		again := e.Get(both, path).Want(t, 200).Object(t)
-		if again["name"] != "GoCardless UK" || again["status"] != "INACTIVE" {
-			t.Errorf("a failed patch changed the provider: %v", again)
-		}
-		e.Patch(only7, fmt.Sprintf("/v1/payment-providers/%d", num(t, st["id"])), []any{map[string]any{"op": "replace", "path": "/name", "value": "GOCARDLESS UK"}}).Want(t, 409)
-		e.Patch(only7, fmt.Sprintf("/v1/payment-providers/%d", num(t, st["id"])), []any{map[string]any{"op": "add", "path": "/contractOwnerIds/-", "value": 8}}).Want(t, 403)
-		e.Patch(both, "/v1/payment-providers/99999", []any{}).Want(t, 404)
-		e.Patch(both, path, []any{}).Want(t, 200)
-	})
-}
-
+// TestReferenceData walks currencies, customers, sites and invoices in one sequence, each step
+// using what the one before made, so it stays one test rather than one per entity file.
 func TestReferenceData(t *testing.T) {
 	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
@@ -230,59 +143,5 @@ func TestReferenceData(t *testing.T) {
 		e.Get(tok, "/v1/invoices?page=1&pageSize=10&paymentStatus=unpaid").Want(t, 400)
 		e.Get(tok, "/v1/invoices?page=1&pageSize=10&billingCycleId=1").Want(t, 400)
 		e.Get(tok, fmt.Sprintf("/v1/invoices/%d?fields=id,paymentStatus", iid)).Want(t, 200)
-	})
-}
-
-func TestAuthenticate(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
-		ctx := context.Background()
-		if err := e.Svc.AddUser(ctx, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Svc.AddUser(ctx, &ep.User{Username: "noscope", ContractOwnerIDs: []int32{7}}, "pw"); err != nil {
-			t.Fatal(err)
-		}
-		login := func(brand, user, pw string) *apitest.Response {
-			return e.Post("", "/v1/authenticate", map[string]any{"brand": brand, "username": user, "password": pw})
-		}
-		ok := login(apitest.Brand, "api.billing", "correct horse").Want(t, 200).Object(t)
-		if ok["username"] != "api.billing" {
-			t.Errorf("response: %v", ok)
-		}
-		tok := fmt.Sprint(ok["token"])
-		e.Get(tok, "/v1/customers?page=1&pageSize=1").Want(t, 200)
-		e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "A", "currencyId": 1}).Want(t, 403)
-		p, err := e.Tokens.Verify(tok)
-		if err != nil || p.Subject != "api.billing" || fmt.Sprint(p.ContractOwnerIDs) != "[7]" {
-			t.Errorf("token claims: %+v %v", p, err)
-		}
-		wrong := login(apitest.Brand, "api.billing", "nope").Want(t, 401)
-		unknown := login(apitest.Brand, "nobody", "nope").Want(t, 401)
-		if wrong.Object(t)["message"] != unknown.Object(t)["message"] {
-			t.Errorf("messages reveal which accounts exist: %s vs %s", wrong.Body, unknown.Body)
-		}
-		login("another-brand", "api.billing", "correct horse").Want(t, 404)
-		login(apitest.Brand, "noscope", "pw").Want(t, 403)
-		e.Post("", "/v1/authenticate", map[string]any{"brand": apitest.Brand, "username": "api.billing"}).Want(t, 400)
-		e.Post("", "/v1/authenticate", map[string]any{"brand": apitest.Brand, "username": "", "password": "x"}).Want(t, 400)
-
-		// Five failures in a row lock the account, even for the right password.
-		for i := 0; i < 3; i++ {
-			login(apitest.Brand, "api.billing", "wrong").Want(t, 401)
-		}
-		login(apitest.Brand, "api.billing", "correct horse").Want(t, 200) // 4 failures in a row, then a success resets
-		for i := 0; i < 5; i++ {
-			login(apitest.Brand, "api.billing", "wrong").Want(t, 401)
-		}
-		locked := login(apitest.Brand, "api.billing", "correct horse").Want(t, 401)
-		if locked.Object(t)["message"] != unknown.Object(t)["message"] {
-			t.Errorf("locked message differs: %s", locked.Body)
-		}
-		// A disabled account cannot log in and its tokens stop working.
-		if err := e.Svc.DisableUser(ctx, "api.billing", true); err != nil {
-			t.Fatal(err)
-		}
-		e.Get(tok, "/v1/customers?page=1&pageSize=1").Want(t, 401)
-		_ = service.TokenTTL
 	})
 }
