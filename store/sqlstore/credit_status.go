@@ -98,21 +98,35 @@ var creditStatus = &resource{
 	},
 }
 
-const creditColumns = "c.id, c.contract_owner_id, c.currency_exp, c.credit_threshold, c.balance, c.open_bill_run_value"
+// creditRow is a customer row read as credit status; the stored balance feeds ledger.Credit.
+type creditRow struct {
+	ep.CreditStatus
+	balance int64
+}
+
+// creditStatusCols read a customers row (the scope keeps credit_threshold non-NULL).
+var creditStatusCols = columns[creditRow]{
+	col("id", func(c *creditRow) *int64 { return &c.CustomerID }),
+	col("contract_owner_id", func(c *creditRow) *int32 { return &c.ContractOwnerID }),
+	col("currency_exp", func(c *creditRow) *int32 { return &c.Exp }),
+	col("credit_threshold", func(c *creditRow) *int64 { return &c.CreditThreshold }),
+	col("balance", func(c *creditRow) *int64 { return &c.balance }),
+	col("open_bill_run_value", func(c *creditRow) *int64 { return &c.OpenBillRun }),
+}
 
 // ListCreditStatus lists credit status of the customers with a credit threshold.
 func (t *tx) ListCreditStatus(s store.Scope, l query.List) ([]ep.CreditStatus, int64, error) {
 	var out []ep.CreditStatus
-	total, err := creditStatus.list(t, s, l, creditColumns, func(row rowScanner) error {
-		var c ep.CreditStatus
-		var balance int64
-		if err := row.Scan(&c.CustomerID, &c.ContractOwnerID, &c.Exp, &c.CreditThreshold, &balance, &c.OpenBillRun); err != nil {
+	total, err := creditStatus.list(t, s, l, creditStatusCols.sel("c"), func(row rowScanner) error {
+		r, err := creditStatusCols.scan(row)
+		if err != nil {
 			return fmt.Errorf("list credit status: %w", err)
 		}
+		c := r.CreditStatus
 		if c.CreditThreshold <= 0 {
 			return fmt.Errorf("list credit status: customer %d has credit threshold %d", c.CustomerID, c.CreditThreshold)
 		}
-		c.BillAmount, c.ValueDifference, c.Percent100 = ledger.Credit(balance, c.OpenBillRun, c.CreditThreshold)
+		c.BillAmount, c.ValueDifference, c.Percent100 = ledger.Credit(r.balance, c.OpenBillRun, c.CreditThreshold)
 		out = append(out, c)
 		return nil
 	})

@@ -8,8 +8,14 @@ import (
 	ep "github.com/elevatepay/elevatepay"
 )
 
+var creditCols = columns[ep.CustomerCredit]{
+	col("entry_id", func(c *ep.CustomerCredit) *int64 { return &c.EntryID }),
+	col("customer_id", func(c *ep.CustomerCredit) *int64 { return &c.CustomerID }),
+	col("remaining", func(c *ep.CustomerCredit) *int64 { return &c.Remaining }),
+}
+
 func (t *tx) AddCredit(c *ep.CustomerCredit) error {
-	if _, err := t.exec("INSERT INTO customer_credits (entry_id, customer_id, remaining) VALUES (?, ?, ?)", c.EntryID, c.CustomerID, c.Remaining); err != nil {
+	if _, err := t.exec(creditCols.insertSQL("customer_credits"), creditCols.values(c)...); err != nil {
 		return fmt.Errorf("add credit: %w", err)
 	}
 	return nil
@@ -17,18 +23,18 @@ func (t *tx) AddCredit(c *ep.CustomerCredit) error {
 
 // Credits returns the customer's unallocated credit, oldest customer payment first.
 func (t *tx) Credits(customerID int64) ([]ep.CustomerCredit, error) {
-	rows, err := t.query("SELECT entry_id, customer_id, remaining FROM customer_credits WHERE customer_id = ? AND remaining > 0 ORDER BY entry_id", customerID)
+	rows, err := t.query("SELECT "+creditCols.sel("")+" FROM customer_credits WHERE customer_id = ? AND remaining > 0 ORDER BY entry_id", customerID)
 	if err != nil {
 		return nil, fmt.Errorf("read credits: %w", err)
 	}
 	defer rows.Close()
 	var out []ep.CustomerCredit
 	for rows.Next() {
-		var c ep.CustomerCredit
-		if err := rows.Scan(&c.EntryID, &c.CustomerID, &c.Remaining); err != nil {
+		c, err := creditCols.scan(rows)
+		if err != nil {
 			return nil, fmt.Errorf("read credits: %w", err)
 		}
-		out = append(out, c)
+		out = append(out, *c)
 	}
 	return out, rows.Err()
 }

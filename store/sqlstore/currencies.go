@@ -20,17 +20,19 @@ var currencies = &resource{
 	},
 }
 
-const currencyColumns = "c.id, c.name, c.code, c.major_currency_name, c.minor_currency_name, c.decimal_places"
-
-func scanCurrency(r rowScanner) (*ep.Currency, error) {
-	var c ep.Currency
-	err := r.Scan(&c.ID, &c.Name, &c.Code, &c.MajorCurrencyName, &c.MinorCurrencyName, &c.DecimalPlaces)
-	return &c, err
+var currencyCols = columns[ep.Currency]{
+	col("id", func(c *ep.Currency) *int64 { return &c.ID }),
+	col("name", func(c *ep.Currency) *string { return &c.Name }),
+	col("code", func(c *ep.Currency) *string { return &c.Code }),
+	col("major_currency_name", func(c *ep.Currency) *string { return &c.MajorCurrencyName }),
+	col("minor_currency_name", func(c *ep.Currency) *string { return &c.MinorCurrencyName }),
+	col("decimal_places", func(c *ep.Currency) *int32 { return &c.DecimalPlaces }),
 }
 
+var currencyInsert = currencyCols.except("id")
+
 func (t *tx) CreateCurrency(c *ep.Currency) error {
-	id, err := t.insert("INSERT INTO currencies (name, code, major_currency_name, minor_currency_name, decimal_places) VALUES (?, ?, ?, ?, ?)",
-		c.Name, c.Code, c.MajorCurrencyName, c.MinorCurrencyName, c.DecimalPlaces)
+	id, err := t.insert(currencyInsert.insertSQL("currencies"), currencyInsert.values(c)...)
 	if t.d.IsUnique(err) {
 		return ep.Errorf(ep.ECONFLICT, "a currency with code %s already exists", c.Code)
 	} else if err != nil {
@@ -41,7 +43,7 @@ func (t *tx) CreateCurrency(c *ep.Currency) error {
 }
 
 func (t *tx) Currency(id int64) (*ep.Currency, error) {
-	c, err := scanCurrency(t.queryRow("SELECT "+currencyColumns+" FROM currencies c WHERE c.id = ?", id))
+	c, err := currencyCols.scan(t.queryRow("SELECT "+currencyCols.sel("c")+" FROM currencies c WHERE c.id = ?", id))
 	if isNoRows(err) {
 		return nil, ep.NotFound("currency")
 	} else if err != nil {
@@ -51,5 +53,5 @@ func (t *tx) Currency(id int64) (*ep.Currency, error) {
 }
 
 func (t *tx) ListCurrencies(l query.List) ([]ep.Currency, int64, error) {
-	return listOf(t, currencies, store.AllOwners, l, currencyColumns, scanCurrency, "list currencies")
+	return listOf(t, currencies, store.AllOwners, l, currencyCols, "c", "list currencies")
 }

@@ -3,7 +3,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -24,23 +23,30 @@ var customers = &resource{
 	},
 }
 
-const customerColumns = "c.id, c.contract_owner_id, c.customer_name, c.customer_account_number, c.currency_id, c.currency_exp, c.credit_threshold, c.open_bill_run_value, c.balance, c.last_seq"
-
-func scanCustomer(r rowScanner) (*ep.Customer, error) {
-	var c ep.Customer
-	var acct sql.NullString
-	var threshold sql.NullInt64
-	if err := r.Scan(&c.ID, &c.ContractOwnerID, &c.CustomerName, &acct, &c.CurrencyID, &c.Exp, &threshold, &c.OpenBillRunValue, &c.Balance, &c.LastSeq); err != nil {
-		return nil, err
-	}
-	c.CustomerAccountNumber = nullString(acct)
-	c.CreditThreshold = nullInt(threshold)
-	return &c, nil
+var customerCols = columns[ep.Customer]{
+	col("id", func(c *ep.Customer) *int64 { return &c.ID }),
+	col("contract_owner_id", func(c *ep.Customer) *int32 { return &c.ContractOwnerID }),
+	col("customer_name", func(c *ep.Customer) *string { return &c.CustomerName }),
+	nullCol("customer_account_number", func(c *ep.Customer) **string { return &c.CustomerAccountNumber }),
+	col("currency_id", func(c *ep.Customer) *int64 { return &c.CurrencyID }),
+	col("currency_exp", func(c *ep.Customer) *int32 { return &c.Exp }),
+	nullCol("credit_threshold", func(c *ep.Customer) **int64 { return &c.CreditThreshold }),
+	col("open_bill_run_value", func(c *ep.Customer) *int64 { return &c.OpenBillRunValue }),
+	col("balance", func(c *ep.Customer) *int64 { return &c.Balance }),
+	col("last_seq", func(c *ep.Customer) *int64 { return &c.LastSeq }),
 }
 
+var (
+	// customerInsert: a new customer starts with an empty ledger (balance and last_seq 0).
+	customerInsert = customerCols.except("id", "balance", "last_seq")
+	// customerUpdate: the editable fields.
+	customerUpdate = customerCols.except("id", "contract_owner_id", "balance", "last_seq")
+	// customerPosition: the ledger position, read and written only by PostEntry.
+	customerPosition = customerCols.only("balance", "last_seq")
+)
+
 func (t *tx) CreateCustomer(c *ep.Customer) error {
-	id, err := t.insert(`INSERT INTO customers (contract_owner_id, customer_name, customer_account_number, currency_id, currency_exp, credit_threshold, open_bill_run_value)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ContractOwnerID, c.CustomerName, c.CustomerAccountNumber, c.CurrencyID, c.Exp, c.CreditThreshold, c.OpenBillRunValue)
+	id, err := t.insert(customerInsert.insertSQL("customers"), customerInsert.values(c)...)
 	if t.d.IsUnique(err) {
 		return ep.Errorf(ep.ECONFLICT, "a customer with this customerAccountNumber already exists")
 	} else if err != nil {
@@ -52,11 +58,11 @@ func (t *tx) CreateCustomer(c *ep.Customer) error {
 
 func (t *tx) Customer(s store.Scope, id int64, lock bool) (*ep.Customer, error) {
 	sc, args := scopeCond(s, "c.contract_owner_id")
-	q := "SELECT " + customerColumns + " FROM customers c WHERE c.id = ? AND " + sc
+	q := "SELECT " + customerCols.sel("c") + " FROM customers c WHERE c.id = ? AND " + sc
 	if lock {
 		q += t.d.ForUpdate
 	}
-	c, err := scanCustomer(t.queryRow(q, append([]any{id}, args...)...))
+	c, err := customerCols.scan(t.queryRow(q, append([]any{id}, args...)...))
 	if isNoRows(err) {
 		return nil, ep.NotFound("customer")
 	} else if err != nil {
@@ -67,8 +73,7 @@ func (t *tx) Customer(s store.Scope, id int64, lock bool) (*ep.Customer, error) 
 
 // UpdateCustomer writes the editable fields; balance and ledger position change only through PostEntry.
 func (t *tx) UpdateCustomer(c *ep.Customer) error {
-	_, err := t.exec(`UPDATE customers SET customer_name = ?, customer_account_number = ?, currency_id = ?, currency_exp = ?, credit_threshold = ?, open_bill_run_value = ? WHERE id = ?`,
-		c.CustomerName, c.CustomerAccountNumber, c.CurrencyID, c.Exp, c.CreditThreshold, c.OpenBillRunValue, c.ID)
+	_, err := t.exec("UPDATE customers SET "+customerUpdate.set()+" WHERE id = ?", append(customerUpdate.values(c), c.ID)...)
 	if t.d.IsUnique(err) {
 		return ep.Errorf(ep.ECONFLICT, "a customer with this customerAccountNumber already exists")
 	} else if err != nil {
@@ -78,5 +83,5 @@ func (t *tx) UpdateCustomer(c *ep.Customer) error {
 }
 
 func (t *tx) ListCustomers(s store.Scope, l query.List) ([]ep.Customer, int64, error) {
-	return listOf(t, customers, s, l, customerColumns, scanCustomer, "list customers")
+	return listOf(t, customers, s, l, customerCols, "c", "list customers")
 }

@@ -8,27 +8,47 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
+var idempotencyCols = columns[store.IdempotencyRecord]{
+	col("subject", func(r *store.IdempotencyRecord) *string { return &r.Subject }),
+	col("key", func(r *store.IdempotencyRecord) *string { return &r.Key }),
+	col("fingerprint", func(r *store.IdempotencyRecord) *string { return &r.Fingerprint }),
+	col("created_at", func(r *store.IdempotencyRecord) *int64 { return &r.CreatedAt }),
+	col("completed", func(r *store.IdempotencyRecord) *bool { return &r.Completed }),
+	col("executed", func(r *store.IdempotencyRecord) *bool { return &r.Executed }),
+	col("status", func(r *store.IdempotencyRecord) *int { return &r.Status }),
+	col("header", func(r *store.IdempotencyRecord) *string { return &r.Header }),
+	col("body", func(r *store.IdempotencyRecord) *[]byte { return &r.Body }), // NULL reads as nil
+}
+
+var (
+	// idempotencyBegin: a new key is in progress, with no response yet.
+	idempotencyBegin = idempotencyCols.only("subject", "key", "fingerprint", "created_at")
+	// idempotencyResponse: what completing a key writes.
+	idempotencyResponse = idempotencyCols.only("completed", "executed", "status", "header", "body")
+	// idempotencyTakeOver: what taking over an abandoned key rewrites.
+	idempotencyTakeOver = idempotencyCols.only("created_at", "fingerprint")
+)
+
 func (t *tx) IdempotencyBegin(k *store.IdempotencyRecord) (*store.IdempotencyRecord, error) {
-	res, err := t.exec(`INSERT INTO idempotency_keys (subject, key, fingerprint, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject, key) DO NOTHING`,
-		k.Subject, k.Key, k.Fingerprint, k.CreatedAt)
+	res, err := t.exec(idempotencyBegin.insertSQL("idempotency_keys")+" ON CONFLICT (subject, key) DO NOTHING", idempotencyBegin.values(k)...)
 	if err != nil {
 		return nil, fmt.Errorf("idempotency key: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil, nil
 	}
-	var r store.IdempotencyRecord
-	err = t.queryRow("SELECT subject, key, fingerprint, created_at, completed, executed, status, header, body FROM idempotency_keys WHERE subject = ? AND key = ?", k.Subject, k.Key).
-		Scan(&r.Subject, &r.Key, &r.Fingerprint, &r.CreatedAt, &r.Completed, &r.Executed, &r.Status, &r.Header, &r.Body)
+	r, err := idempotencyCols.scan(t.queryRow("SELECT "+idempotencyCols.sel("")+" FROM idempotency_keys WHERE subject = ? AND key = ?", k.Subject, k.Key))
 	if err != nil {
 		return nil, fmt.Errorf("idempotency key: %w", err)
 	}
-	return &r, nil
+	return r, nil
 }
 
 func (t *tx) IdempotencyComplete(k *store.IdempotencyRecord) error {
-	_, err := t.exec("UPDATE idempotency_keys SET completed = ?, executed = ?, status = ?, header = ?, body = ? WHERE subject = ? AND key = ?",
-		true, k.Executed, k.Status, k.Header, k.Body, k.Subject, k.Key)
+	done := *k
+	done.Completed = true
+	_, err := t.exec("UPDATE idempotency_keys SET "+idempotencyResponse.set()+" WHERE subject = ? AND key = ?",
+		append(idempotencyResponse.values(&done), k.Subject, k.Key)...)
 	if err != nil {
 		return fmt.Errorf("idempotency key: %w", err)
 	}
@@ -36,8 +56,8 @@ func (t *tx) IdempotencyComplete(k *store.IdempotencyRecord) error {
 }
 
 func (t *tx) IdempotencyTakeOver(k *store.IdempotencyRecord, createdAt int64) (bool, error) {
-	res, err := t.exec(`UPDATE idempotency_keys SET created_at = ?, fingerprint = ? WHERE subject = ? AND key = ? AND created_at = ? AND completed = ? AND executed = ?`,
-		k.CreatedAt, k.Fingerprint, k.Subject, k.Key, createdAt, false, false)
+	res, err := t.exec("UPDATE idempotency_keys SET "+idempotencyTakeOver.set()+" WHERE subject = ? AND key = ? AND created_at = ? AND completed = ? AND executed = ?",
+		append(idempotencyTakeOver.values(k), k.Subject, k.Key, createdAt, false, false)...)
 	if err != nil {
 		return false, fmt.Errorf("idempotency key: %w", err)
 	}

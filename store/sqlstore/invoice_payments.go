@@ -3,7 +3,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -11,30 +10,33 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-const paymentColumns = "p.id, p.invoice_id, p.customer_id, p.contract_owner_id, p.bill_run_type, p.bill_run_id, p.amount, p.currency_id, p.currency_exp, p.description, p.meta_data, p.error_info, p.payment_method, p.payment_date, p.customer_payment_type, p.customer_payment_id, p.third_party_payment_status, p.payment_provider_id, p.counts_collected, p.created_at"
-
-func scanPayment(r rowScanner) (*ep.InvoicePayment, error) {
-	var p ep.InvoicePayment
-	var billRun, cpid sql.NullInt64
-	var meta, errInfo, tpps sql.NullString
-	var prov sql.NullInt32
-	if err := r.Scan(&p.ID, &p.InvoiceID, &p.CustomerID, &p.ContractOwnerID, &p.BillRunType, &billRun, &p.Amount, &p.CurrencyID, &p.Exp,
-		&p.Description, &meta, &errInfo, &p.PaymentMethod, &p.PaymentDate, &p.CustomerPaymentType, &cpid, &tpps, &prov, &p.CountsCollected, &p.CreatedAt); err != nil {
-		return nil, err
-	}
-	p.BillRunID, p.CustomerPaymentID = nullInt(billRun), nullInt(cpid)
-	p.MetaData, p.ErrorInfo, p.ThirdPartyPaymentStatus = nullString(meta), nullString(errInfo), nullString(tpps)
-	if prov.Valid {
-		p.PaymentProviderID = &prov.Int32
-	}
-	return &p, nil
+var invoicePaymentCols = columns[ep.InvoicePayment]{
+	col("id", func(p *ep.InvoicePayment) *int64 { return &p.ID }),
+	col("invoice_id", func(p *ep.InvoicePayment) *int64 { return &p.InvoiceID }),
+	col("customer_id", func(p *ep.InvoicePayment) *int64 { return &p.CustomerID }),
+	col("contract_owner_id", func(p *ep.InvoicePayment) *int32 { return &p.ContractOwnerID }),
+	col("bill_run_type", func(p *ep.InvoicePayment) *string { return &p.BillRunType }),
+	nullCol("bill_run_id", func(p *ep.InvoicePayment) **int64 { return &p.BillRunID }),
+	col("amount", func(p *ep.InvoicePayment) *int64 { return &p.Amount }),
+	col("currency_id", func(p *ep.InvoicePayment) *int64 { return &p.CurrencyID }),
+	col("currency_exp", func(p *ep.InvoicePayment) *int32 { return &p.Exp }),
+	col("description", func(p *ep.InvoicePayment) *string { return &p.Description }),
+	nullCol("meta_data", func(p *ep.InvoicePayment) **string { return &p.MetaData }),
+	nullCol("error_info", func(p *ep.InvoicePayment) **string { return &p.ErrorInfo }),
+	col("payment_method", func(p *ep.InvoicePayment) *string { return &p.PaymentMethod }),
+	col("payment_date", func(p *ep.InvoicePayment) *string { return &p.PaymentDate }),
+	col("customer_payment_type", func(p *ep.InvoicePayment) *string { return &p.CustomerPaymentType }),
+	nullCol("customer_payment_id", func(p *ep.InvoicePayment) **int64 { return &p.CustomerPaymentID }),
+	nullCol("third_party_payment_status", func(p *ep.InvoicePayment) **string { return &p.ThirdPartyPaymentStatus }),
+	nullCol("payment_provider_id", func(p *ep.InvoicePayment) **int32 { return &p.PaymentProviderID }),
+	col("counts_collected", func(p *ep.InvoicePayment) *bool { return &p.CountsCollected }),
+	col("created_at", func(p *ep.InvoicePayment) *int64 { return &p.CreatedAt }),
 }
 
+var invoicePaymentInsert = invoicePaymentCols.except("id")
+
 func (t *tx) CreateInvoicePayment(p *ep.InvoicePayment) error {
-	id, err := t.insert(`INSERT INTO invoice_payments (invoice_id, customer_id, contract_owner_id, bill_run_type, bill_run_id, amount, currency_id, currency_exp, description, meta_data, error_info, payment_method, payment_date, customer_payment_type, customer_payment_id, third_party_payment_status, payment_provider_id, counts_collected, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.InvoiceID, p.CustomerID, p.ContractOwnerID, p.BillRunType, p.BillRunID, p.Amount,
-		p.CurrencyID, p.Exp, p.Description, p.MetaData, p.ErrorInfo, p.PaymentMethod, p.PaymentDate, p.CustomerPaymentType, p.CustomerPaymentID,
-		p.ThirdPartyPaymentStatus, p.PaymentProviderID, p.CountsCollected, p.CreatedAt)
+	id, err := t.insert(invoicePaymentInsert.insertSQL("invoice_payments"), invoicePaymentInsert.values(p)...)
 	if err != nil {
 		return fmt.Errorf("create invoice payment: %w", err)
 	}
@@ -45,7 +47,7 @@ func (t *tx) CreateInvoicePayment(p *ep.InvoicePayment) error {
 // InvoicePayment returns a visible payment of an invoice of the given bill run type.
 func (t *tx) InvoicePayment(s store.Scope, id int64, billRunType string) (*ep.InvoicePayment, error) {
 	sc, args := scopeCond(s, "p.contract_owner_id")
-	p, err := scanPayment(t.queryRow("SELECT "+paymentColumns+" FROM invoice_payments p WHERE p.id = ? AND p.bill_run_type = ? AND "+sc,
+	p, err := invoicePaymentCols.scan(t.queryRow("SELECT "+invoicePaymentCols.sel("p")+" FROM invoice_payments p WHERE p.id = ? AND p.bill_run_type = ? AND "+sc,
 		append([]any{id, billRunType}, args...)...))
 	if isNoRows(err) {
 		if billRunType == "ADHOC" {
@@ -60,7 +62,7 @@ func (t *tx) InvoicePayment(s store.Scope, id int64, billRunType string) (*ep.In
 
 // LastSuccessfulPayment returns the invoice's most recent payment that collected money, or nil.
 func (t *tx) LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error) {
-	p, err := scanPayment(t.queryRow("SELECT "+paymentColumns+" FROM invoice_payments p WHERE p.invoice_id = ? AND p.counts_collected = ? AND p.amount > 0 ORDER BY p.id DESC LIMIT 1",
+	p, err := invoicePaymentCols.scan(t.queryRow("SELECT "+invoicePaymentCols.sel("p")+" FROM invoice_payments p WHERE p.invoice_id = ? AND p.counts_collected = ? AND p.amount > 0 ORDER BY p.id DESC LIMIT 1",
 		invoiceID, true))
 	if isNoRows(err) {
 		return nil, nil
@@ -102,5 +104,5 @@ func (t *tx) ListInvoicePayments(s store.Scope, billRunType string, l query.List
 	if billRunType == "ADHOC" {
 		r = adhocPayments
 	}
-	return listOf(t, r, s, l, paymentColumns, scanPayment, "list invoice payments")
+	return listOf(t, r, s, l, invoicePaymentCols, "p", "list invoice payments")
 }

@@ -4,7 +4,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -31,27 +30,41 @@ var invoices = &resource{
 	},
 }
 
-const invoiceColumns = "i.id, i.customer_id, i.contract_owner_id, i.site_id, i.bill_run_type, i.bill_run_id, i.invoice_number, i.invoice_date, i.due_date, i.total, i.outstanding, i.currency_id, i.currency_exp, i.payment_method, i.auto_collect, i.payment_status, i.third_party_payment_status, i.third_party_refund_status, i.collected, i.in_flight, i.refunds_pending, i.refunds_settled"
-
-func scanInvoice(r rowScanner) (*ep.Invoice, error) {
-	var i ep.Invoice
-	var billRun sql.NullInt64
-	var method, tpps, tprs sql.NullString
-	if err := r.Scan(&i.ID, &i.CustomerID, &i.ContractOwnerID, &i.SiteID, &i.BillRunType, &billRun, &i.InvoiceNumber, &i.InvoiceDate, &i.DueDate,
-		&i.Total, &i.Outstanding, &i.CurrencyID, &i.Exp, &method, &i.AutoCollect, &i.PaymentStatus, &tpps, &tprs,
-		&i.Collected, &i.InFlight, &i.RefundsPending, &i.RefundsSettled); err != nil {
-		return nil, err
-	}
-	i.BillRunID = nullInt(billRun)
-	i.PaymentMethod, i.ThirdPartyPaymentStatus, i.ThirdPartyRefundStatus = nullString(method), nullString(tpps), nullString(tprs)
-	return &i, nil
+var invoiceCols = columns[ep.Invoice]{
+	col("id", func(i *ep.Invoice) *int64 { return &i.ID }),
+	col("customer_id", func(i *ep.Invoice) *int64 { return &i.CustomerID }),
+	col("contract_owner_id", func(i *ep.Invoice) *int32 { return &i.ContractOwnerID }),
+	col("site_id", func(i *ep.Invoice) *int64 { return &i.SiteID }),
+	col("bill_run_type", func(i *ep.Invoice) *string { return &i.BillRunType }),
+	nullCol("bill_run_id", func(i *ep.Invoice) **int64 { return &i.BillRunID }),
+	col("invoice_number", func(i *ep.Invoice) *string { return &i.InvoiceNumber }),
+	col("invoice_date", func(i *ep.Invoice) *string { return &i.InvoiceDate }),
+	col("due_date", func(i *ep.Invoice) *string { return &i.DueDate }),
+	col("total", func(i *ep.Invoice) *int64 { return &i.Total }),
+	col("outstanding", func(i *ep.Invoice) *int64 { return &i.Outstanding }),
+	col("currency_id", func(i *ep.Invoice) *int64 { return &i.CurrencyID }),
+	col("currency_exp", func(i *ep.Invoice) *int32 { return &i.Exp }),
+	nullCol("payment_method", func(i *ep.Invoice) **string { return &i.PaymentMethod }),
+	col("auto_collect", func(i *ep.Invoice) *bool { return &i.AutoCollect }),
+	col("payment_status", func(i *ep.Invoice) *string { return &i.PaymentStatus }),
+	nullCol("third_party_payment_status", func(i *ep.Invoice) **string { return &i.ThirdPartyPaymentStatus }),
+	nullCol("third_party_refund_status", func(i *ep.Invoice) **string { return &i.ThirdPartyRefundStatus }),
+	col("collected", func(i *ep.Invoice) *int64 { return &i.Collected }),
+	col("in_flight", func(i *ep.Invoice) *int64 { return &i.InFlight }),
+	col("refunds_pending", func(i *ep.Invoice) *int64 { return &i.RefundsPending }),
+	col("refunds_settled", func(i *ep.Invoice) *int64 { return &i.RefundsSettled }),
 }
 
+var (
+	// invoiceInsert: a new invoice's money figures start at 0; UpdateInvoiceFigures maintains them.
+	invoiceInsert = invoiceCols.except("id", "collected", "in_flight", "refunds_pending", "refunds_settled")
+	// invoiceFigures: what every payment and refund updates.
+	invoiceFigures = invoiceCols.only("collected", "in_flight", "refunds_pending", "refunds_settled", "outstanding", "payment_status",
+		"third_party_payment_status", "third_party_refund_status")
+)
+
 func (t *tx) CreateInvoice(i *ep.Invoice) error {
-	id, err := t.insert(`INSERT INTO invoices (customer_id, contract_owner_id, site_id, bill_run_type, bill_run_id, invoice_number, invoice_date, due_date, total, outstanding, currency_id, currency_exp, payment_method, auto_collect, payment_status, third_party_payment_status, third_party_refund_status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, i.CustomerID, i.ContractOwnerID, i.SiteID, i.BillRunType, i.BillRunID,
-		i.InvoiceNumber, i.InvoiceDate, i.DueDate, i.Total, i.Outstanding, i.CurrencyID, i.Exp, i.PaymentMethod, i.AutoCollect,
-		i.PaymentStatus, i.ThirdPartyPaymentStatus, i.ThirdPartyRefundStatus)
+	id, err := t.insert(invoiceInsert.insertSQL("invoices"), invoiceInsert.values(i)...)
 	if t.d.IsUnique(err) {
 		return ep.Errorf(ep.ECONFLICT, "an invoice with invoiceNumber %s already exists", i.InvoiceNumber)
 	} else if err != nil {
@@ -63,11 +76,11 @@ func (t *tx) CreateInvoice(i *ep.Invoice) error {
 
 func (t *tx) Invoice(s store.Scope, id int64, lock bool) (*ep.Invoice, error) {
 	sc, args := scopeCond(s, "i.contract_owner_id")
-	q := "SELECT " + invoiceColumns + " FROM invoices i WHERE i.id = ? AND " + sc
+	q := "SELECT " + invoiceCols.sel("i") + " FROM invoices i WHERE i.id = ? AND " + sc
 	if lock {
 		q += t.d.ForUpdate
 	}
-	i, err := scanInvoice(t.queryRow(q, append([]any{id}, args...)...))
+	i, err := invoiceCols.scan(t.queryRow(q, append([]any{id}, args...)...))
 	if isNoRows(err) {
 		return nil, ep.NotFound("invoice")
 	} else if err != nil {
@@ -77,14 +90,12 @@ func (t *tx) Invoice(s store.Scope, id int64, lock bool) (*ep.Invoice, error) {
 }
 
 func (t *tx) ListInvoices(s store.Scope, l query.List) ([]ep.Invoice, int64, error) {
-	return listOf(t, invoices, s, l, invoiceColumns, scanInvoice, "list invoices")
+	return listOf(t, invoices, s, l, invoiceCols, "i", "list invoices")
 }
 
 // UpdateInvoiceFigures writes an invoice's money figures, outstanding amount and statuses.
 func (t *tx) UpdateInvoiceFigures(i *ep.Invoice) error {
-	_, err := t.exec(`UPDATE invoices SET collected = ?, in_flight = ?, refunds_pending = ?, refunds_settled = ?, outstanding = ?, payment_status = ?,
-		third_party_payment_status = ?, third_party_refund_status = ? WHERE id = ?`,
-		i.Collected, i.InFlight, i.RefundsPending, i.RefundsSettled, i.Outstanding, i.PaymentStatus, i.ThirdPartyPaymentStatus, i.ThirdPartyRefundStatus, i.ID)
+	_, err := t.exec("UPDATE invoices SET "+invoiceFigures.set()+" WHERE id = ?", append(invoiceFigures.values(i), i.ID)...)
 	if err != nil {
 		return fmt.Errorf("update invoice %d: %w", i.ID, err)
 	}
@@ -94,7 +105,7 @@ func (t *tx) UpdateInvoiceFigures(i *ep.Invoice) error {
 // OpenInvoices returns, locked and oldest first, the customer's invoices that can take part of
 // a customer payment: something outstanding and no provider collection in flight (§6.2).
 func (t *tx) OpenInvoices(customerID int64, billRunType *string) ([]ep.Invoice, error) {
-	q := "SELECT " + invoiceColumns + " FROM invoices i WHERE i.customer_id = ? AND i.outstanding > 0 AND i.in_flight = 0"
+	q := "SELECT " + invoiceCols.sel("i") + " FROM invoices i WHERE i.customer_id = ? AND i.outstanding > 0 AND i.in_flight = 0"
 	args := []any{customerID}
 	if billRunType != nil {
 		q += " AND i.bill_run_type = ?"
@@ -108,7 +119,7 @@ func (t *tx) OpenInvoices(customerID int64, billRunType *string) ([]ep.Invoice, 
 	defer rows.Close()
 	var out []ep.Invoice
 	for rows.Next() {
-		i, err := scanInvoice(rows)
+		i, err := invoiceCols.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("open invoices: %w", err)
 		}

@@ -4,7 +4,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -13,43 +12,51 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-const entryColumns = "e.id, e.customer_id, e.contract_owner_id, e.seq, e.amount, e.resulting_balance, e.currency_id, e.currency_exp, e.description, e.reference, e.type, e.payment_date, e.customer_payment_type, e.txn_type, e.invoice_id, e.invoice_number, e.bill_run_type"
-
-func scanEntry(r rowScanner) (*ep.LedgerEntry, error) {
-	var e ep.LedgerEntry
-	var desc, ref, typ, num, brt sql.NullString
-	var inv sql.NullInt64
-	if err := r.Scan(&e.ID, &e.CustomerID, &e.ContractOwnerID, &e.Seq, &e.Amount, &e.ResultingBalance, &e.CurrencyID, &e.Exp, &desc, &ref, &typ,
-		&e.PaymentDate, &e.CustomerPaymentType, &e.TxnType, &inv, &num, &brt); err != nil {
-		return nil, err
-	}
-	e.Description, e.Reference, e.Type, e.InvoiceNumber, e.BillRunType = nullString(desc), nullString(ref), nullString(typ), nullString(num), nullString(brt)
-	e.InvoiceID = nullInt(inv)
-	return &e, nil
+var entryCols = columns[ep.LedgerEntry]{
+	col("id", func(e *ep.LedgerEntry) *int64 { return &e.ID }),
+	col("customer_id", func(e *ep.LedgerEntry) *int64 { return &e.CustomerID }),
+	col("contract_owner_id", func(e *ep.LedgerEntry) *int32 { return &e.ContractOwnerID }),
+	col("seq", func(e *ep.LedgerEntry) *int64 { return &e.Seq }),
+	col("amount", func(e *ep.LedgerEntry) *int64 { return &e.Amount }),
+	col("resulting_balance", func(e *ep.LedgerEntry) *int64 { return &e.ResultingBalance }),
+	col("currency_id", func(e *ep.LedgerEntry) *int64 { return &e.CurrencyID }),
+	col("currency_exp", func(e *ep.LedgerEntry) *int32 { return &e.Exp }),
+	nullCol("description", func(e *ep.LedgerEntry) **string { return &e.Description }),
+	nullCol("reference", func(e *ep.LedgerEntry) **string { return &e.Reference }),
+	nullCol("type", func(e *ep.LedgerEntry) **string { return &e.Type }),
+	col("payment_date", func(e *ep.LedgerEntry) *string { return &e.PaymentDate }),
+	col("customer_payment_type", func(e *ep.LedgerEntry) *string { return &e.CustomerPaymentType }),
+	col("txn_type", func(e *ep.LedgerEntry) *string { return &e.TxnType }),
+	nullCol("invoice_id", func(e *ep.LedgerEntry) **int64 { return &e.InvoiceID }),
+	nullCol("invoice_number", func(e *ep.LedgerEntry) **string { return &e.InvoiceNumber }),
+	nullCol("bill_run_type", func(e *ep.LedgerEntry) **string { return &e.BillRunType }),
 }
+
+var entryInsert = entryCols.except("id")
 
 // PostEntry appends an entry. The customer row update is conditional on the ledger position the
 // caller read, so even a caller that forgot the row lock cannot post two entries at one position.
 func (t *tx) PostEntry(e *ep.LedgerEntry) error {
-	var balance, lastSeq int64
-	if err := t.queryRow("SELECT balance, last_seq FROM customers WHERE id = ?", e.CustomerID).Scan(&balance, &lastSeq); err != nil {
+	cur, err := customerPosition.scan(t.queryRow("SELECT "+customerPosition.sel("")+" FROM customers WHERE id = ?", e.CustomerID))
+	if err != nil {
 		return fmt.Errorf("post entry: read customer %d: %w", e.CustomerID, err)
 	}
+	balance, lastSeq := cur.Balance, cur.LastSeq
 	e.Seq = lastSeq + 1
 	e.ResultingBalance = balance + e.Amount
 	if (e.Amount > 0 && e.ResultingBalance < balance) || (e.Amount < 0 && e.ResultingBalance > balance) {
 		return ep.Errorf(ep.EINVALID, "amount would overflow the customer's balance")
 	}
-	res, err := t.exec("UPDATE customers SET balance = ?, last_seq = ? WHERE id = ? AND last_seq = ?", e.ResultingBalance, e.Seq, e.CustomerID, lastSeq)
+	next := ep.Customer{Balance: e.ResultingBalance, LastSeq: e.Seq}
+	res, err := t.exec("UPDATE customers SET "+customerPosition.set()+" WHERE id = ? AND last_seq = ?",
+		append(customerPosition.values(&next), e.CustomerID, lastSeq)...)
 	if err != nil {
 		return fmt.Errorf("post entry: update customer %d: %w", e.CustomerID, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("post entry: customer %d ledger moved concurrently", e.CustomerID)
 	}
-	id, err := t.insert(`INSERT INTO ledger_entries (customer_id, contract_owner_id, seq, amount, resulting_balance, currency_id, currency_exp, description, reference, type, payment_date, customer_payment_type, txn_type, invoice_id, invoice_number, bill_run_type)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.CustomerID, e.ContractOwnerID, e.Seq, e.Amount, e.ResultingBalance, e.CurrencyID, e.Exp,
-		e.Description, e.Reference, e.Type, e.PaymentDate, e.CustomerPaymentType, e.TxnType, e.InvoiceID, e.InvoiceNumber, e.BillRunType)
+	id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
 	if err != nil {
 		return fmt.Errorf("post entry: %w", err)
 	}
@@ -59,14 +66,14 @@ func (t *tx) PostEntry(e *ep.LedgerEntry) error {
 
 func (t *tx) Entries(s store.Scope, customerID int64) ([]ep.LedgerEntry, error) {
 	sc, args := scopeCond(s, "e.contract_owner_id")
-	rows, err := t.query("SELECT "+entryColumns+" FROM ledger_entries e WHERE e.customer_id = ? AND "+sc+" ORDER BY e.seq", append([]any{customerID}, args...)...)
+	rows, err := t.query("SELECT "+entryCols.sel("e")+" FROM ledger_entries e WHERE e.customer_id = ? AND "+sc+" ORDER BY e.seq", append([]any{customerID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list entries: %w", err)
 	}
 	defer rows.Close()
 	var out []ep.LedgerEntry
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := entryCols.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list entries: %w", err)
 		}
@@ -128,13 +135,13 @@ var statement = &resource{
 
 // ListEntries lists ledger entries (the statement; the caller filters by customer_id).
 func (t *tx) ListEntries(s store.Scope, l query.List) ([]ep.LedgerEntry, int64, error) {
-	return listOf(t, statement, s, l, entryColumns, scanEntry, "list entries")
+	return listOf(t, statement, s, l, entryCols, "e", "list entries")
 }
 
 // Entry returns one visible ledger entry.
 func (t *tx) Entry(s store.Scope, id int64) (*ep.LedgerEntry, error) {
 	sc, args := scopeCond(s, "e.contract_owner_id")
-	e, err := scanEntry(t.queryRow("SELECT "+entryColumns+" FROM ledger_entries e WHERE e.id = ? AND "+sc, append([]any{id}, args...)...))
+	e, err := entryCols.scan(t.queryRow("SELECT "+entryCols.sel("e")+" FROM ledger_entries e WHERE e.id = ? AND "+sc, append([]any{id}, args...)...))
 	if isNoRows(err) {
 		return nil, ep.NotFound("customer payment")
 	} else if err != nil {

@@ -379,8 +379,9 @@ func (r *resource) orderBy(t *tx, l query.List) (string, error) {
 	return " ORDER BY " + strings.Join(keys, ", "), nil
 }
 
-// list runs the count and the page query; scan is called for each row of the page.
-func (r *resource) list(t *tx, s store.Scope, l query.List, columns string, scan func(rowScanner) error) (int64, error) {
+// list runs the count and the page query selecting selectList; scan is called for each row of
+// the page.
+func (r *resource) list(t *tx, s store.Scope, l query.List, selectList string, scan func(rowScanner) error) (int64, error) {
 	where, args, err := r.where(t, s, l)
 	if err != nil {
 		return 0, err
@@ -397,7 +398,7 @@ func (r *resource) list(t *tx, s store.Scope, l query.List, columns string, scan
 	if err != nil {
 		return 0, err
 	}
-	q := "SELECT " + columns + " FROM " + r.from + where + order + " LIMIT ? OFFSET ?"
+	q := "SELECT " + selectList + " FROM " + r.from + where + order + " LIMIT ? OFFSET ?"
 	rows, err := t.query(q, append(args, l.PageSize, offset)...)
 	if err != nil {
 		return 0, fmt.Errorf("list %s: %w", r.from, err)
@@ -416,11 +417,12 @@ func (r *resource) list(t *tx, s store.Scope, l query.List, columns string, scan
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-// listOf runs a list query and scans every row of the page with scan.
-func listOf[T any](t *tx, r *resource, s store.Scope, l query.List, columns string, scan func(rowScanner) (*T, error), what string) ([]T, int64, error) {
+// listOf runs a list query selecting cols (qualified with alias, the table's alias in r.from)
+// and scans every row of the page.
+func listOf[T any](t *tx, r *resource, s store.Scope, l query.List, cols columns[T], alias, what string) ([]T, int64, error) {
 	var out []T
-	total, err := r.list(t, s, l, columns, func(row rowScanner) error {
-		v, err := scan(row)
+	total, err := r.list(t, s, l, cols.sel(alias), func(row rowScanner) error {
+		v, err := cols.scan(row)
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}

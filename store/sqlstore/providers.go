@@ -3,7 +3,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -51,17 +50,41 @@ var providers = &resource{
 	},
 }
 
-const providerColumns = "p.id, p.type, p.name, p.direct_debit_with_name, p.status, p.creditor_identifier, p.instant_bank_payments, p.retry_if_possible, p.accept_external_payments, p.sync_ibp_with_mandate"
-
-func scanProvider(r rowScanner) (*ep.PaymentProvider, error) {
-	var p ep.PaymentProvider
-	var dd, cred sql.NullString
-	if err := r.Scan(&p.ID, &p.Type, &p.Name, &dd, &p.Status, &cred, &p.InstantBankPayments, &p.RetryIfPossible, &p.AcceptExternalPayments, &p.SyncInstantBankPaymentsWithMandateCreation); err != nil {
-		return nil, err
-	}
-	p.DirectDebitWithName, p.CreditorIdentifier = nullString(dd), nullString(cred)
-	return &p, nil
+// providerCols are the columns of payment_providers; ContractOwnerIDs live in
+// payment_provider_owners (providerOwnerCols).
+var providerCols = columns[ep.PaymentProvider]{
+	col("id", func(p *ep.PaymentProvider) *int32 { return &p.ID }),
+	col("type", func(p *ep.PaymentProvider) *string { return &p.Type }),
+	col("name", func(p *ep.PaymentProvider) *string { return &p.Name }),
+	nullCol("direct_debit_with_name", func(p *ep.PaymentProvider) **string { return &p.DirectDebitWithName }),
+	col("status", func(p *ep.PaymentProvider) *string { return &p.Status }),
+	nullCol("creditor_identifier", func(p *ep.PaymentProvider) **string { return &p.CreditorIdentifier }),
+	col("instant_bank_payments", func(p *ep.PaymentProvider) *bool { return &p.InstantBankPayments }),
+	col("retry_if_possible", func(p *ep.PaymentProvider) *bool { return &p.RetryIfPossible }),
+	col("accept_external_payments", func(p *ep.PaymentProvider) *bool { return &p.AcceptExternalPayments }),
+	col("sync_ibp_with_mandate", func(p *ep.PaymentProvider) *bool { return &p.SyncInstantBankPaymentsWithMandateCreation }),
 }
+
+var (
+	providerInsert = providerCols.except("id")
+	// providerUpdate: a provider keeps its type.
+	providerUpdate = providerCols.except("id", "type")
+)
+
+// providerOwner is a row of payment_provider_owners: a contract owner a provider serves.
+type providerOwner struct {
+	providerID, contractOwnerID int32
+	nameKey                     string // ProviderNameKey of the provider's name
+}
+
+var providerOwnerCols = columns[providerOwner]{
+	col("provider_id", func(o *providerOwner) *int32 { return &o.providerID }),
+	col("contract_owner_id", func(o *providerOwner) *int32 { return &o.contractOwnerID }),
+	col("name_key", func(o *providerOwner) *string { return &o.nameKey }),
+}
+
+// providerOwnerRead: what providerOwners reads back.
+var providerOwnerRead = providerOwnerCols.only("provider_id", "contract_owner_id")
 
 // ProviderNameKey is the form provider names are compared in: trimmed and lower-cased.
 func ProviderNameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
@@ -72,7 +95,8 @@ func (t *tx) writeProviderOwners(p *ep.PaymentProvider) error {
 	}
 	key := ProviderNameKey(p.Name)
 	for _, co := range p.ContractOwnerIDs {
-		_, err := t.exec("INSERT INTO payment_provider_owners (provider_id, contract_owner_id, name_key) VALUES (?, ?, ?)", p.ID, co, key)
+		row := providerOwner{providerID: p.ID, contractOwnerID: co, nameKey: key}
+		_, err := t.exec(providerOwnerCols.insertSQL("payment_provider_owners"), providerOwnerCols.values(&row)...)
 		if t.d.IsUnique(err) {
 			return ep.Errorf(ep.ECONFLICT, "a payment provider named %q already exists for contract owner %d", p.Name, co)
 		} else if err != nil {
@@ -83,9 +107,7 @@ func (t *tx) writeProviderOwners(p *ep.PaymentProvider) error {
 }
 
 func (t *tx) CreateProvider(p *ep.PaymentProvider) error {
-	id, err := t.insert(`INSERT INTO payment_providers (type, name, direct_debit_with_name, status, creditor_identifier, instant_bank_payments, retry_if_possible, accept_external_payments, sync_ibp_with_mandate)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Type, p.Name, p.DirectDebitWithName, p.Status, p.CreditorIdentifier, p.InstantBankPayments,
-		p.RetryIfPossible, p.AcceptExternalPayments, p.SyncInstantBankPaymentsWithMandateCreation)
+	id, err := t.insert(providerInsert.insertSQL("payment_providers"), providerInsert.values(p)...)
 	if err != nil {
 		return fmt.Errorf("create payment provider: %w", err)
 	}
@@ -102,24 +124,24 @@ func (t *tx) providerOwners(ids []int32) (map[int32][]int32, error) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := t.query("SELECT provider_id, contract_owner_id FROM payment_provider_owners WHERE provider_id IN ("+placeholders(len(ids))+") ORDER BY provider_id, contract_owner_id", args...)
+	rows, err := t.query("SELECT "+providerOwnerRead.sel("")+" FROM payment_provider_owners WHERE provider_id IN ("+placeholders(len(ids))+") ORDER BY provider_id, contract_owner_id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read provider owners: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p, co int32
-		if err := rows.Scan(&p, &co); err != nil {
+		o, err := providerOwnerRead.scan(rows)
+		if err != nil {
 			return nil, fmt.Errorf("read provider owners: %w", err)
 		}
-		out[p] = append(out[p], co)
+		out[o.providerID] = append(out[o.providerID], o.contractOwnerID)
 	}
 	return out, rows.Err()
 }
 
 func (t *tx) Provider(s store.Scope, id int32) (*ep.PaymentProvider, error) {
 	sc, args := providerScope(s)
-	p, err := scanProvider(t.queryRow("SELECT "+providerColumns+" FROM payment_providers p WHERE p.id = ? AND "+sc, append([]any{id}, args...)...))
+	p, err := providerCols.scan(t.queryRow("SELECT "+providerCols.sel("p")+" FROM payment_providers p WHERE p.id = ? AND "+sc, append([]any{id}, args...)...))
 	if isNoRows(err) {
 		return nil, ep.NotFound("payment provider")
 	} else if err != nil {
@@ -134,9 +156,7 @@ func (t *tx) Provider(s store.Scope, id int32) (*ep.PaymentProvider, error) {
 }
 
 func (t *tx) UpdateProvider(p *ep.PaymentProvider) error {
-	_, err := t.exec(`UPDATE payment_providers SET name = ?, direct_debit_with_name = ?, status = ?, creditor_identifier = ?, instant_bank_payments = ?, retry_if_possible = ?, accept_external_payments = ?, sync_ibp_with_mandate = ? WHERE id = ?`,
-		p.Name, p.DirectDebitWithName, p.Status, p.CreditorIdentifier, p.InstantBankPayments, p.RetryIfPossible, p.AcceptExternalPayments,
-		p.SyncInstantBankPaymentsWithMandateCreation, p.ID)
+	_, err := t.exec("UPDATE payment_providers SET "+providerUpdate.set()+" WHERE id = ?", append(providerUpdate.values(p), p.ID)...)
 	if err != nil {
 		return fmt.Errorf("update payment provider %d: %w", p.ID, err)
 	}
@@ -145,8 +165,8 @@ func (t *tx) UpdateProvider(p *ep.PaymentProvider) error {
 
 func (t *tx) ListProviders(s store.Scope, l query.List) ([]ep.PaymentProvider, int64, error) {
 	var out []ep.PaymentProvider
-	total, err := providers.list(t, s, l, providerColumns, func(r rowScanner) error {
-		p, err := scanProvider(r)
+	total, err := providers.list(t, s, l, providerCols.sel("p"), func(r rowScanner) error {
+		p, err := providerCols.scan(r)
 		if err != nil {
 			return fmt.Errorf("list payment providers: %w", err)
 		}

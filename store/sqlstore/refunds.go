@@ -3,7 +3,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -11,29 +10,29 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-const refundColumns = "r.id, r.invoice_id, r.customer_id, r.contract_owner_id, r.bill_run_type, r.third_party_refund_status, r.description, r.error_info, r.payment_method, r.amount, r.currency_id, r.currency_exp, r.payment_provider_id, r.invoice_payment_id, r.entry_id, r.created_at"
-
-func scanRefund(r rowScanner) (*ep.Refund, error) {
-	var x ep.Refund
-	var desc, errInfo sql.NullString
-	var prov sql.NullInt32
-	var pay, entry sql.NullInt64
-	if err := r.Scan(&x.ID, &x.InvoiceID, &x.CustomerID, &x.ContractOwnerID, &x.BillRunType, &x.ThirdPartyRefundStatus, &desc, &errInfo,
-		&x.PaymentMethod, &x.Amount, &x.CurrencyID, &x.Exp, &prov, &pay, &entry, &x.CreatedAt); err != nil {
-		return nil, err
-	}
-	x.Description, x.ErrorInfo = nullString(desc), nullString(errInfo)
-	x.InvoicePaymentID, x.EntryID = nullInt(pay), nullInt(entry)
-	if prov.Valid {
-		x.PaymentProviderID = &prov.Int32
-	}
-	return &x, nil
+var refundCols = columns[ep.Refund]{
+	col("id", func(r *ep.Refund) *int64 { return &r.ID }),
+	col("invoice_id", func(r *ep.Refund) *int64 { return &r.InvoiceID }),
+	col("customer_id", func(r *ep.Refund) *int64 { return &r.CustomerID }),
+	col("contract_owner_id", func(r *ep.Refund) *int32 { return &r.ContractOwnerID }),
+	col("bill_run_type", func(r *ep.Refund) *string { return &r.BillRunType }),
+	col("third_party_refund_status", func(r *ep.Refund) *string { return &r.ThirdPartyRefundStatus }),
+	nullCol("description", func(r *ep.Refund) **string { return &r.Description }),
+	nullCol("error_info", func(r *ep.Refund) **string { return &r.ErrorInfo }),
+	col("payment_method", func(r *ep.Refund) *string { return &r.PaymentMethod }),
+	col("amount", func(r *ep.Refund) *int64 { return &r.Amount }),
+	col("currency_id", func(r *ep.Refund) *int64 { return &r.CurrencyID }),
+	col("currency_exp", func(r *ep.Refund) *int32 { return &r.Exp }),
+	nullCol("payment_provider_id", func(r *ep.Refund) **int32 { return &r.PaymentProviderID }),
+	nullCol("invoice_payment_id", func(r *ep.Refund) **int64 { return &r.InvoicePaymentID }),
+	nullCol("entry_id", func(r *ep.Refund) **int64 { return &r.EntryID }),
+	col("created_at", func(r *ep.Refund) *int64 { return &r.CreatedAt }),
 }
 
+var refundInsert = refundCols.except("id")
+
 func (t *tx) CreateRefund(r *ep.Refund) error {
-	id, err := t.insert(`INSERT INTO refunds (invoice_id, customer_id, contract_owner_id, bill_run_type, third_party_refund_status, description, error_info, payment_method, amount, currency_id, currency_exp, payment_provider_id, invoice_payment_id, entry_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.InvoiceID, r.CustomerID, r.ContractOwnerID, r.BillRunType, r.ThirdPartyRefundStatus,
-		r.Description, r.ErrorInfo, r.PaymentMethod, r.Amount, r.CurrencyID, r.Exp, r.PaymentProviderID, r.InvoicePaymentID, r.EntryID, r.CreatedAt)
+	id, err := t.insert(refundInsert.insertSQL("refunds"), refundInsert.values(r)...)
 	if err != nil {
 		return fmt.Errorf("create refund: %w", err)
 	}
@@ -54,5 +53,5 @@ var refunds = &resource{
 }
 
 func (t *tx) ListRefunds(s store.Scope, l query.List) ([]ep.Refund, int64, error) {
-	return listOf(t, refunds, s, l, refundColumns, scanRefund, "list refunds")
+	return listOf(t, refunds, s, l, refundCols, "r", "list refunds")
 }

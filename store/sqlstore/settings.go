@@ -6,19 +6,29 @@ import (
 	"fmt"
 )
 
+// setting is a row of settings.
+type setting struct{ key, value string }
+
+var settingCols = columns[setting]{
+	col("key", func(s *setting) *string { return &s.key }),
+	col("value", func(s *setting) *string { return &s.value }),
+}
+
+var settingValue = settingCols.only("value")
+
 func (t *tx) Setting(key string) (string, bool, error) {
-	var v string
-	err := t.queryRow("SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	s, err := settingValue.scan(t.queryRow("SELECT "+settingValue.sel("")+" FROM settings WHERE key = ?", key))
 	if isNoRows(err) {
 		return "", false, nil
 	} else if err != nil {
 		return "", false, fmt.Errorf("read setting %s: %w", key, err)
 	}
-	return v, true, nil
+	return s.value, true, nil
 }
 
 func (t *tx) SetSettingIfAbsent(key, value string) (string, error) {
-	if _, err := t.exec("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value); err != nil {
+	row := setting{key: key, value: value}
+	if _, err := t.exec(settingCols.insertSQL("settings")+" ON CONFLICT (key) DO NOTHING", settingCols.values(&row)...); err != nil {
 		return "", fmt.Errorf("write setting %s: %w", key, err)
 	}
 	v, _, err := t.Setting(key)

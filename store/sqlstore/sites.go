@@ -3,7 +3,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -23,29 +22,28 @@ var sites = &resource{
 	},
 }
 
-const siteColumns = "s.id, s.customer_id, s.contract_owner_id, s.site_name, s.start_date, s.end_date, s.payment_method, s.mandate_status, s.mandate_reference, s.third_party_customer_reference, s.payment_provider_id"
-
-func scanSite(r rowScanner) (*ep.Site, error) {
-	var s ep.Site
-	var end, method, mstatus, mref, tpref sql.NullString
-	var prov sql.NullInt32
-	if err := r.Scan(&s.ID, &s.CustomerID, &s.ContractOwnerID, &s.SiteName, &s.StartDate, &end, &method, &mstatus, &mref, &tpref, &prov); err != nil {
-		return nil, err
-	}
-	s.EndDate = nullString(end)
-	s.Details = ep.SiteInvoiceDetails{PaymentMethod: nullString(method), MandateStatus: nullString(mstatus),
-		MandateReference: nullString(mref), ThirdPartyCustomerReference: nullString(tpref)}
-	if prov.Valid {
-		s.Details.PaymentProviderID = &prov.Int32
-	}
-	return &s, nil
+var siteCols = columns[ep.Site]{
+	col("id", func(s *ep.Site) *int64 { return &s.ID }),
+	col("customer_id", func(s *ep.Site) *int64 { return &s.CustomerID }),
+	col("contract_owner_id", func(s *ep.Site) *int32 { return &s.ContractOwnerID }),
+	col("site_name", func(s *ep.Site) *string { return &s.SiteName }),
+	col("start_date", func(s *ep.Site) *string { return &s.StartDate }),
+	nullCol("end_date", func(s *ep.Site) **string { return &s.EndDate }),
+	nullCol("payment_method", func(s *ep.Site) **string { return &s.Details.PaymentMethod }),
+	nullCol("mandate_status", func(s *ep.Site) **string { return &s.Details.MandateStatus }),
+	nullCol("mandate_reference", func(s *ep.Site) **string { return &s.Details.MandateReference }),
+	nullCol("third_party_customer_reference", func(s *ep.Site) **string { return &s.Details.ThirdPartyCustomerReference }),
+	nullCol("payment_provider_id", func(s *ep.Site) **int32 { return &s.Details.PaymentProviderID }),
 }
 
+var (
+	siteInsert = siteCols.except("id")
+	// siteUpdate: a site stays with its customer and contract owner.
+	siteUpdate = siteCols.except("id", "customer_id", "contract_owner_id")
+)
+
 func (t *tx) CreateSite(s *ep.Site) error {
-	d := s.Details
-	id, err := t.insert(`INSERT INTO sites (customer_id, contract_owner_id, site_name, start_date, end_date, payment_method, mandate_status, mandate_reference, third_party_customer_reference, payment_provider_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.CustomerID, s.ContractOwnerID, s.SiteName, s.StartDate, s.EndDate,
-		d.PaymentMethod, d.MandateStatus, d.MandateReference, d.ThirdPartyCustomerReference, d.PaymentProviderID)
+	id, err := t.insert(siteInsert.insertSQL("sites"), siteInsert.values(s)...)
 	if err != nil {
 		return fmt.Errorf("create site: %w", err)
 	}
@@ -55,7 +53,7 @@ func (t *tx) CreateSite(s *ep.Site) error {
 
 func (t *tx) Site(sc store.Scope, id int64) (*ep.Site, error) {
 	cond, args := scopeCond(sc, "s.contract_owner_id")
-	s, err := scanSite(t.queryRow("SELECT "+siteColumns+" FROM sites s WHERE s.id = ? AND "+cond, append([]any{id}, args...)...))
+	s, err := siteCols.scan(t.queryRow("SELECT "+siteCols.sel("s")+" FROM sites s WHERE s.id = ? AND "+cond, append([]any{id}, args...)...))
 	if isNoRows(err) {
 		return nil, ep.NotFound("site")
 	} else if err != nil {
@@ -65,9 +63,7 @@ func (t *tx) Site(sc store.Scope, id int64) (*ep.Site, error) {
 }
 
 func (t *tx) UpdateSite(s *ep.Site) error {
-	d := s.Details
-	_, err := t.exec(`UPDATE sites SET site_name = ?, start_date = ?, end_date = ?, payment_method = ?, mandate_status = ?, mandate_reference = ?, third_party_customer_reference = ?, payment_provider_id = ? WHERE id = ?`,
-		s.SiteName, s.StartDate, s.EndDate, d.PaymentMethod, d.MandateStatus, d.MandateReference, d.ThirdPartyCustomerReference, d.PaymentProviderID, s.ID)
+	_, err := t.exec("UPDATE sites SET "+siteUpdate.set()+" WHERE id = ?", append(siteUpdate.values(s), s.ID)...)
 	if err != nil {
 		return fmt.Errorf("update site %d: %w", s.ID, err)
 	}
@@ -75,5 +71,5 @@ func (t *tx) UpdateSite(s *ep.Site) error {
 }
 
 func (t *tx) ListSites(sc store.Scope, l query.List) ([]ep.Site, int64, error) {
-	return listOf(t, sites, sc, l, siteColumns, scanSite, "list sites")
+	return listOf(t, sites, sc, l, siteCols, "s", "list sites")
 }

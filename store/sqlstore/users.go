@@ -28,22 +28,29 @@ func splitInts(s string) []int32 {
 	return ids
 }
 
-const userColumns = "id, username, password_hash, contract_owner_ids, admin, scopes, disabled, failures, locked_until"
+func joinScopes(s []string) string { return strings.Join(s, " ") }
 
-func scanUser(r rowScanner) (*ep.User, error) {
-	var u ep.User
-	var owners, scopes string
-	if err := r.Scan(&u.ID, &u.Username, &u.PasswordHash, &owners, &u.Admin, &scopes, &u.Disabled, &u.Failures, &u.LockedUntil); err != nil {
-		return nil, err
-	}
-	u.ContractOwnerIDs = splitInts(owners)
-	u.Scopes = strings.Fields(scopes)
-	return &u, nil
+var userCols = columns[ep.User]{
+	col("id", func(u *ep.User) *int64 { return &u.ID }),
+	col("username", func(u *ep.User) *string { return &u.Username }),
+	col("password_hash", func(u *ep.User) *string { return &u.PasswordHash }),
+	textCol("contract_owner_ids", func(u *ep.User) *[]int32 { return &u.ContractOwnerIDs }, joinInts, splitInts), // "1,2,3"
+	col("admin", func(u *ep.User) *bool { return &u.Admin }),
+	textCol("scopes", func(u *ep.User) *[]string { return &u.Scopes }, joinScopes, strings.Fields), // space-separated
+	col("disabled", func(u *ep.User) *bool { return &u.Disabled }),
+	col("failures", func(u *ep.User) *int { return &u.Failures }),
+	col("locked_until", func(u *ep.User) *int64 { return &u.LockedUntil }),
 }
 
+var (
+	// userInsert: a new user has no failed logins and is not locked.
+	userInsert   = userCols.except("id", "failures", "locked_until")
+	userDisabled = userCols.only("disabled")
+	userAttempts = userCols.only("failures", "locked_until")
+)
+
 func (t *tx) CreateUser(u *ep.User) error {
-	id, err := t.insert("INSERT INTO users (username, password_hash, contract_owner_ids, admin, scopes, disabled) VALUES (?, ?, ?, ?, ?, ?)",
-		u.Username, u.PasswordHash, joinInts(u.ContractOwnerIDs), u.Admin, strings.Join(u.Scopes, " "), u.Disabled)
+	id, err := t.insert(userInsert.insertSQL("users"), userInsert.values(u)...)
 	if t.d.IsUnique(err) {
 		return ep.Errorf(ep.ECONFLICT, "user %s already exists", u.Username)
 	} else if err != nil {
@@ -54,7 +61,7 @@ func (t *tx) CreateUser(u *ep.User) error {
 }
 
 func (t *tx) UserByName(username string) (*ep.User, error) {
-	u, err := scanUser(t.queryRow("SELECT "+userColumns+" FROM users WHERE username = ?", username))
+	u, err := userCols.scan(t.queryRow("SELECT "+userCols.sel("")+" FROM users WHERE username = ?", username))
 	if isNoRows(err) {
 		return nil, ep.NotFound("user")
 	} else if err != nil {
@@ -64,14 +71,14 @@ func (t *tx) UserByName(username string) (*ep.User, error) {
 }
 
 func (t *tx) ListUsers() ([]ep.User, error) {
-	rows, err := t.query("SELECT " + userColumns + " FROM users ORDER BY username")
+	rows, err := t.query("SELECT " + userCols.sel("") + " FROM users ORDER BY username")
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
 	var us []ep.User
 	for rows.Next() {
-		u, err := scanUser(rows)
+		u, err := userCols.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
@@ -81,7 +88,7 @@ func (t *tx) ListUsers() ([]ep.User, error) {
 }
 
 func (t *tx) SetUserDisabled(username string, disabled bool) error {
-	res, err := t.exec("UPDATE users SET disabled = ? WHERE username = ?", disabled, username)
+	res, err := t.exec("UPDATE users SET "+userDisabled.set()+" WHERE username = ?", append(userDisabled.values(&ep.User{Disabled: disabled}), username)...)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
@@ -92,7 +99,8 @@ func (t *tx) SetUserDisabled(username string, disabled bool) error {
 }
 
 func (t *tx) SetUserAttempts(id int64, failures int, lockedUntil int64) error {
-	if _, err := t.exec("UPDATE users SET failures = ?, locked_until = ? WHERE id = ?", failures, lockedUntil, id); err != nil {
+	u := ep.User{Failures: failures, LockedUntil: lockedUntil}
+	if _, err := t.exec("UPDATE users SET "+userAttempts.set()+" WHERE id = ?", append(userAttempts.values(&u), id)...); err != nil {
 		return fmt.Errorf("update user attempts: %w", err)
 	}
 	return nil
@@ -110,7 +118,7 @@ func (t *tx) CountUserFailure(id, now int64) (int, bool, error) {
 }
 
 func (t *tx) ResetUserFailures(id, now int64) (*ep.User, error) {
-	u, err := scanUser(t.queryRow("UPDATE users SET failures = 0, locked_until = 0 WHERE id = ? AND locked_until <= ? RETURNING "+userColumns, id, now))
+	u, err := userCols.scan(t.queryRow("UPDATE users SET failures = 0, locked_until = 0 WHERE id = ? AND locked_until <= ? RETURNING "+userCols.sel(""), id, now))
 	if isNoRows(err) {
 		return nil, nil
 	} else if err != nil {
