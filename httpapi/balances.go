@@ -11,7 +11,7 @@ func (s *Server) getCustomerBalance(c *call) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.svc.CustomerBalance(c.ctx(), c.p, id)
+	b, err := s.svc.CustomerBalance(c.ctx(), c.who(), id)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) createCustomerBalanceAdjustment(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	e, err := s.svc.AdjustBalance(c.ctx(), c.p, service.BalanceAdjustmentInput{CustomerID: int64(req.CustomerId), Amount: req.AmountInMajorCurrency,
+	e, err := s.svc.AdjustBalance(c.ctx(), c.who(), service.BalanceAdjustmentInput{CustomerID: int64(req.CustomerId), Amount: req.AmountInMajorCurrency,
 		Description: req.Description})
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/query"
+	"github.com/elevatepay/elevatepay/service"
+	"github.com/elevatepay/elevatepay/store"
 )
 
 // call is one request to an API operation as it passes through the chain.
@@ -22,7 +24,12 @@ type call struct {
 	body    []byte // raw request body (POST/PATCH)
 	bodyErr error  // 415/413 found while reading it; reported by bodyValue
 	list    query.List
+	key     *store.IdempotencyMark // the request's Idempotency-Key, set by idempotent
 }
+
+// who is the service caller of the request: its principal, with its Idempotency-Key when it
+// holds one, so that the operation's write transaction commits with the stored response.
+func (c *call) who() service.Caller { return service.As(c.p).WithKey(c.key) }
 
 // operation returns the handler chain of one API operation, in the error precedence of spec
 // §2.10: 401 → 403 → (501) → 406 → 415/413 → 400 (path, query, body) → handler.

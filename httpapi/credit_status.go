@@ -13,7 +13,7 @@ func creditStatusOut(c *ep.CreditStatus) api.CustomerCreditStatus {
 
 // getCustomerCreditStatus serves GET /v1/customer-credit-status (spec §4.21: Get a list of credit status threshold information).
 func (s *Server) getCustomerCreditStatus(c *call) error {
-	list, total, err := s.svc.CreditStatus(c.ctx(), c.p, c.list)
+	list, total, err := s.svc.CreditStatus(c.ctx(), c.who(), c.list)
 	if err != nil {
 		return err
 	}

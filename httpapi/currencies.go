@@ -28,7 +28,7 @@ func (s *Server) createCurrency(c *call) error {
 	if req.DecimalPlaces != nil {
 		cur.DecimalPlaces = *req.DecimalPlaces
 	}
-	if err := s.svc.CreateCurrency(c.ctx(), cur); err != nil {
+	if err := s.svc.CreateCurrency(c.ctx(), c.who(), cur); err != nil {
 		return err
 	}
 	return c.created("", currencyOut(cur))

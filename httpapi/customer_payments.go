@@ -20,7 +20,7 @@ func (s *Server) getCustomerPayments(c *call) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.svc.Statement(c.ctx(), c.p, id, c.list)
+	list, total, err := s.svc.ListCustomerPayments(c.ctx(), c.who(), id, c.list)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (s *Server) createCustomerPayment(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	e, err := s.svc.CreateCustomerPayment(c.ctx(), c.p, service.CustomerPaymentInput{CustomerID: int64(req.CustomerId), Amount: req.AmountInMajorCurrency,
+	e, err := s.svc.CreateCustomerPayment(c.ctx(), c.who(), service.CustomerPaymentInput{CustomerID: int64(req.CustomerId), Amount: req.AmountInMajorCurrency,
 		Description: req.Description, Reference: req.Reference, Type: string(req.Type), BillRunType: enumStr(req.BillRunType),
 		PaymentDate: dateString(req.PaymentDate)})
 	if err != nil {
@@ -49,7 +49,7 @@ func (s *Server) getCustomerPayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.svc.CustomerPayment(c.ctx(), c.p, id)
+	e, err := s.svc.CustomerPayment(c.ctx(), c.who(), id)
 	if err != nil {
 		return err
 	}

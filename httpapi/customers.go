@@ -18,7 +18,7 @@ func customerIn(r *api.CustomerRequest) service.CustomerInput {
 
 // getCustomers serves GET /v1/customers (spec §4.30: Get a list of customers).
 func (s *Server) getCustomers(c *call) error {
-	list, total, err := s.svc.ListCustomers(c.ctx(), c.p, c.list)
+	list, total, err := s.svc.ListCustomers(c.ctx(), c.who(), c.list)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (s *Server) createCustomer(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	cust, err := s.svc.CreateCustomer(c.ctx(), c.p, customerIn(&req))
+	cust, err := s.svc.CreateCustomer(c.ctx(), c.who(), customerIn(&req))
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) getCustomer(c *call) error {
 	if err != nil {
 		return err
 	}
-	cust, err := s.svc.Customer(c.ctx(), c.p, id)
+	cust, err := s.svc.Customer(c.ctx(), c.who(), id)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) updateCustomer(c *call) error {
 	if err != nil {
 		return err
 	}
-	cust, err := s.svc.UpdateCustomer(c.ctx(), c.p, id, func(cur *ep.Customer) (service.CustomerInput, error) {
+	cust, err := s.svc.UpdateCustomer(c.ctx(), c.who(), id, func(cur *ep.Customer) (service.CustomerInput, error) {
 		var req api.CustomerRequest
 		if err := c.patch(customerOut(cur), "CustomerRequest", []string{"id", "contractOwnerId"}, &req); err != nil {
 			return service.CustomerInput{}, err

@@ -183,7 +183,7 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 	}()
 	// The request's write transaction does not commit by itself: it waits on the mark until the
 	// response is known and commits together with it, so a committed request always replays.
-	c.r = r.WithContext(store.WithIdempotencyMark(r.Context(), mark))
+	c.key = mark
 	run(buf)
 	status := buf.status
 	if status == 0 {

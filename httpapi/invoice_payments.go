@@ -27,7 +27,7 @@ func invoicePaymentAsAdhoc(p api.InvoicePayment) api.AdhocInvoicePayment {
 
 // getInvoicePayments serves GET /v1/invoice-payments (spec §4.5: Get a list of available invoice payments).
 func (s *Server) getInvoicePayments(c *call) error {
-	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.p, "NORMAL", c.list)
+	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.who(), "NORMAL", c.list)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) getInvoicePayments(c *call) error {
 
 // getAdhocInvoicePayments serves GET /v1/adhoc-invoice-payments (spec §4.8: Get a list of available adhoc invoice payments).
 func (s *Server) getAdhocInvoicePayments(c *call) error {
-	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.p, "ADHOC", c.list)
+	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.who(), "ADHOC", c.list)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) createInvoicePayment(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.p, service.PaymentInput{InvoiceID: req.GeneratedInvoiceId, BillRunType: "NORMAL",
+	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.who(), service.PaymentInput{InvoiceID: req.GeneratedInvoiceId, BillRunType: "NORMAL",
 		Amount: req.AmountInMajorCurrency, Description: req.Description, PaymentMethod: string(req.PaymentMethod),
 		PaymentDate: dateString(req.PaymentDate), ThirdPartyPaymentStatus: enumStr(req.ThirdPartyPaymentStatus)})
 	if err != nil {
@@ -64,7 +64,7 @@ func (s *Server) createAdhocInvoicePayment(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.p, service.PaymentInput{InvoiceID: req.GeneratedAdhocInvoiceId, BillRunType: "ADHOC",
+	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.who(), service.PaymentInput{InvoiceID: req.GeneratedAdhocInvoiceId, BillRunType: "ADHOC",
 		Amount: req.AmountInMajorCurrency, Description: req.Description, PaymentMethod: string(req.PaymentMethod),
 		PaymentDate: dateString(req.PaymentDate), ThirdPartyPaymentStatus: enumStr(req.ThirdPartyPaymentStatus)})
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Server) getInvoicePayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	pay, err := s.svc.InvoicePayment(c.ctx(), c.p, id, "NORMAL")
+	pay, err := s.svc.InvoicePayment(c.ctx(), c.who(), id, "NORMAL")
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) getAdhocInvoicePayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	pay, err := s.svc.InvoicePayment(c.ctx(), c.p, id, "ADHOC")
+	pay, err := s.svc.InvoicePayment(c.ctx(), c.who(), id, "ADHOC")
 	if err != nil {
 		return err
 	}

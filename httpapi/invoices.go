@@ -17,7 +17,7 @@ func invoiceOut(i *ep.Invoice) api.Invoice {
 
 // getInvoices serves GET /v1/invoices (spec §4.38: Get a list of invoices).
 func (s *Server) getInvoices(c *call) error {
-	list, total, err := s.svc.ListInvoices(c.ctx(), c.p, c.list)
+	list, total, err := s.svc.ListInvoices(c.ctx(), c.who(), c.list)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (s *Server) createInvoice(c *call) error {
 	in := service.InvoiceInput{CustomerID: req.CustomerId, SiteID: req.SiteId, BillRunType: string(req.BillRunType), BillRunID: req.BillRunId,
 		InvoiceNumber: req.InvoiceNumber, InvoiceDate: req.InvoiceDate.Format("2006-01-02"), DueDate: req.DueDate.Format("2006-01-02"),
 		Total: req.TotalInMajorCurrency, CurrencyID: req.CurrencyId, PaymentMethod: enumStr(req.PaymentMethod), AutoCollect: req.AutoCollect}
-	inv, err := s.svc.CreateInvoice(c.ctx(), c.p, in)
+	inv, err := s.svc.CreateInvoice(c.ctx(), c.who(), in)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) getInvoice(c *call) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.svc.Invoice(c.ctx(), c.p, id)
+	inv, err := s.svc.Invoice(c.ctx(), c.who(), id)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func providerIn(r *api.PaymentProviderRequest) *ep.PaymentProvider {
 
 // getPaymentProviders serves GET /v1/payment-providers (spec §4.1: Get a list of payment providers).
 func (s *Server) getPaymentProviders(c *call) error {
-	list, total, err := s.svc.ListProviders(c.ctx(), c.p, c.list)
+	list, total, err := s.svc.ListProviders(c.ctx(), c.who(), c.list)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) createPaymentProvider(c *call) error {
 		return err
 	}
 	prov := providerIn(&req)
-	if err := s.svc.CreateProvider(c.ctx(), c.p, prov); err != nil {
+	if err := s.svc.CreateProvider(c.ctx(), c.who(), prov); err != nil {
 		return err
 	}
 	return c.created(location("payment-providers", int64(prov.ID)), providerOut(prov))
@@ -51,7 +51,7 @@ func (s *Server) getPaymentProvider(c *call) error {
 	if err != nil {
 		return err
 	}
-	prov, err := s.svc.Provider(c.ctx(), c.p, id)
+	prov, err := s.svc.Provider(c.ctx(), c.who(), id)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) updatePaymentProvider(c *call) error {
 	if err != nil {
 		return err
 	}
-	prov, err := s.svc.UpdateProvider(c.ctx(), c.p, id, func(cur *ep.PaymentProvider) (*ep.PaymentProvider, error) {
+	prov, err := s.svc.UpdateProvider(c.ctx(), c.who(), id, func(cur *ep.PaymentProvider) (*ep.PaymentProvider, error) {
 		var req api.PaymentProviderRequest
 		if err := c.patch(providerOut(cur), "PaymentProviderRequest", []string{"id", "type"}, &req); err != nil {
 			return nil, err

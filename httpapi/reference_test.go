@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/internal/apitest"
+	"github.com/elevatepay/elevatepay/service"
 )
 
 // TestReferenceData walks currencies, customers, sites and invoices in one sequence, each step
@@ -126,7 +126,7 @@ func TestReferenceData(t *testing.T) {
 				}
 			})
 		}
-		entries, err := e.Svc.Entries(context.Background(), auth.Principal{Admin: true}, cid)
+		entries, err := e.Svc.Entries(context.Background(), service.System(), cid)
 		if err != nil {
 			t.Fatal(err)
 		}

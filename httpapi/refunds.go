@@ -14,7 +14,7 @@ func refundOut(r *ep.Refund) api.Refund {
 
 // getRefunds serves GET /v1/refunds (spec §4.11: Get a list of refunds).
 func (s *Server) getRefunds(c *call) error {
-	list, total, err := s.svc.ListRefunds(c.ctx(), c.p, c.list)
+	list, total, err := s.svc.ListRefunds(c.ctx(), c.who(), c.list)
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Server) createRefund(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	r, err := s.svc.CreateRefund(c.ctx(), c.p, service.RefundInput{InvoiceID: req.InvoiceId, BillRunType: enumStr(req.BillRunType),
+	r, err := s.svc.CreateRefund(c.ctx(), c.who(), service.RefundInput{InvoiceID: req.InvoiceId, BillRunType: enumStr(req.BillRunType),
 		Description: req.Description, PaymentMethod: enumStr(req.PaymentMethod), Amount: req.AmountInMajorCurrency})
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func siteDetailsIn(d *api.SiteInvoiceDetailsRequest) ep.SiteInvoiceDetails {
 
 // getSites serves GET /v1/sites (spec §4.34: Get a list of sites).
 func (s *Server) getSites(c *call) error {
-	list, total, err := s.svc.ListSites(c.ctx(), c.p, c.list)
+	list, total, err := s.svc.ListSites(c.ctx(), c.who(), c.list)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Server) createSite(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	site, err := s.svc.CreateSite(c.ctx(), c.p, siteIn(&req))
+	site, err := s.svc.CreateSite(c.ctx(), c.who(), siteIn(&req))
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (s *Server) getSite(c *call) error {
 	if err != nil {
 		return err
 	}
-	site, err := s.svc.Site(c.ctx(), c.p, id)
+	site, err := s.svc.Site(c.ctx(), c.who(), id)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) updateSite(c *call) error {
 	if err != nil {
 		return err
 	}
-	site, err := s.svc.UpdateSite(c.ctx(), c.p, id, func(cur *ep.Site) (service.SiteInput, error) {
+	site, err := s.svc.UpdateSite(c.ctx(), c.who(), id, func(cur *ep.Site) (service.SiteInput, error) {
 		var req api.SiteRequest
 		if err := c.patch(siteOut(cur), "SiteRequest", []string{"id", "customerId"}, &req); err != nil {
 			return service.SiteInput{}, err

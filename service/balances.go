@@ -4,7 +4,6 @@ import (
 	"context"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -17,9 +16,9 @@ type BalanceAdjustmentInput struct {
 }
 
 // AdjustBalance posts one BALANCE_ADJUSTMENT entry (spec §4.20); positive = credit.
-func (s *Service) AdjustBalance(ctx context.Context, p auth.Principal, in BalanceAdjustmentInput) (e *ep.LedgerEntry, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		cust, amount, err := lockCustomer(tx, ScopeOf(p), in.CustomerID, in.Amount)
+func (s *Service) AdjustBalance(ctx context.Context, who Caller, in BalanceAdjustmentInput) (e *ep.LedgerEntry, err error) {
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		cust, amount, err := lockCustomer(tx, who.Scope(), in.CustomerID, in.Amount)
 		if err != nil {
 			return err
 		}
@@ -43,9 +42,9 @@ type Balance struct {
 }
 
 // CustomerBalance returns the balance figures of a visible customer.
-func (s *Service) CustomerBalance(ctx context.Context, p auth.Principal, customerID int64) (b *Balance, err error) {
+func (s *Service) CustomerBalance(ctx context.Context, who Caller, customerID int64) (b *Balance, err error) {
 	err = s.Store.Read(ctx, func(tx store.Tx) error {
-		cust, err := tx.Customer(ScopeOf(p), customerID, false)
+		cust, err := tx.Customer(who.Scope(), customerID, false)
 		if err != nil {
 			return err
 		}

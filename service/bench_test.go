@@ -15,7 +15,7 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-var admin = auth.Principal{Subject: "bench", Admin: true, Scopes: []string{auth.ScopeAdmin}}
+var admin = service.As(auth.Principal{Subject: "bench", Admin: true, Scopes: []string{auth.ScopeAdmin}})
 
 // seedCustomers creates n customers with one site and two invoices each.
 func seedCustomers(b *testing.B, svc *service.Service, n int) []int64 {

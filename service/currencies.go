@@ -14,6 +14,6 @@ func (s *Service) ListCurrencies(ctx context.Context, l query.List) ([]ep.Curren
 }
 
 // CreateCurrency creates a currency; the code must be unused.
-func (s *Service) CreateCurrency(ctx context.Context, c *ep.Currency) error {
-	return s.tx(ctx, func(tx store.Tx) error { return tx.CreateCurrency(c) })
+func (s *Service) CreateCurrency(ctx context.Context, who Caller, c *ep.Currency) error {
+	return s.write(ctx, who, func(tx store.Tx) error { return tx.CreateCurrency(c) })
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/ledger"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/query"
@@ -25,13 +24,13 @@ type CustomerPaymentInput struct {
 // CreateCustomerPayment posts one PAYMENT entry for the whole amount and allocates it to the
 // customer's open invoices, oldest first; the remainder stays as credit (spec §4.17, §6.2).
 // It records money already received and never starts a collection (OP-25).
-func (s *Service) CreateCustomerPayment(ctx context.Context, p auth.Principal, in CustomerPaymentInput) (e *ep.LedgerEntry, err error) {
+func (s *Service) CreateCustomerPayment(ctx context.Context, who Caller, in CustomerPaymentInput) (e *ep.LedgerEntry, err error) {
 	date, err := s.methodAndDate("type", in.Type, in.PaymentDate)
 	if err != nil {
 		return nil, err
 	}
-	err = s.tx(ctx, func(tx store.Tx) error {
-		cust, amount, err := lockCustomer(tx, ScopeOf(p), in.CustomerID, in.Amount)
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		cust, amount, err := lockCustomer(tx, who.Scope(), in.CustomerID, in.Amount)
 		if err != nil {
 			return err
 		}
@@ -95,18 +94,18 @@ func allocate(tx store.Tx, e *ep.LedgerEntry, amount int64, open []ep.Invoice, n
 }
 
 // CustomerPayment returns one visible ledger entry.
-func (s *Service) CustomerPayment(ctx context.Context, p auth.Principal, id int64) (*ep.LedgerEntry, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.LedgerEntry, error) { return tx.Entry(ScopeOf(p), id) })
+func (s *Service) CustomerPayment(ctx context.Context, who Caller, id int64) (*ep.LedgerEntry, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.LedgerEntry, error) { return tx.Entry(who.Scope(), id) })
 }
 
-// Statement lists a visible customer's entries (GET /customer-payments, §6.1.3); l carries the
+// ListCustomerPayments lists a visible customer's entries (GET /customer-payments, §6.1.3); l carries the
 // customer_id condition.
-func (s *Service) Statement(ctx context.Context, p auth.Principal, customerID int64, l query.List) (out []ep.LedgerEntry, total int64, err error) {
+func (s *Service) ListCustomerPayments(ctx context.Context, who Caller, customerID int64, l query.List) (out []ep.LedgerEntry, total int64, err error) {
 	err = s.Store.Read(ctx, func(tx store.Tx) error {
-		if _, err := tx.Customer(ScopeOf(p), customerID, false); err != nil {
+		if _, err := tx.Customer(who.Scope(), customerID, false); err != nil {
 			return err
 		}
-		out, total, err = tx.ListEntries(ScopeOf(p), l)
+		out, total, err = tx.ListEntries(who.Scope(), l)
 		return err
 	})
 	return out, total, err

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
@@ -46,12 +45,12 @@ func applyCustomer(tx store.Tx, c *ep.Customer, in CustomerInput) error {
 }
 
 // CreateCustomer creates a customer of one of the caller's contract owners.
-func (s *Service) CreateCustomer(ctx context.Context, p auth.Principal, in CustomerInput) (*ep.Customer, error) {
-	if !p.SeesContractOwner(in.ContractOwnerID) {
+func (s *Service) CreateCustomer(ctx context.Context, who Caller, in CustomerInput) (*ep.Customer, error) {
+	if !who.sees(in.ContractOwnerID) {
 		return nil, ep.Errorf(ep.EFORBIDDEN, "contract owner %d is not among the caller's contract owners", in.ContractOwnerID)
 	}
 	c := &ep.Customer{ContractOwnerID: in.ContractOwnerID}
-	err := s.tx(ctx, func(tx store.Tx) error {
+	err := s.write(ctx, who, func(tx store.Tx) error {
 		if err := applyCustomer(tx, c, in); err != nil {
 			return err
 		}
@@ -64,21 +63,21 @@ func (s *Service) CreateCustomer(ctx context.Context, p auth.Principal, in Custo
 }
 
 // Customer returns a visible customer.
-func (s *Service) Customer(ctx context.Context, p auth.Principal, id int64) (*ep.Customer, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.Customer, error) { return tx.Customer(ScopeOf(p), id, false) })
+func (s *Service) Customer(ctx context.Context, who Caller, id int64) (*ep.Customer, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.Customer, error) { return tx.Customer(who.Scope(), id, false) })
 }
 
 // ListCustomers lists the caller's customers.
-func (s *Service) ListCustomers(ctx context.Context, p auth.Principal, l query.List) ([]ep.Customer, int64, error) {
-	return readList(ctx, s, func(tx store.Tx) ([]ep.Customer, int64, error) { return tx.ListCustomers(ScopeOf(p), l) })
+func (s *Service) ListCustomers(ctx context.Context, who Caller, l query.List) ([]ep.Customer, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Customer, int64, error) { return tx.ListCustomers(who.Scope(), l) })
 }
 
 // UpdateCustomer changes a customer: edit receives the current state and returns the new
 // writable state (the HTTP layer applies a JSON Patch there). contractOwnerId is immutable and
 // currencyId can change only while the customer has no account entries.
-func (s *Service) UpdateCustomer(ctx context.Context, p auth.Principal, id int64, edit func(*ep.Customer) (CustomerInput, error)) (c *ep.Customer, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		c, err = tx.Customer(ScopeOf(p), id, true)
+func (s *Service) UpdateCustomer(ctx context.Context, who Caller, id int64, edit func(*ep.Customer) (CustomerInput, error)) (c *ep.Customer, err error) {
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		c, err = tx.Customer(who.Scope(), id, true)
 		if err != nil {
 			return err
 		}

@@ -29,11 +29,11 @@ const owner int32 = 7
 const today = "2024-06-15"
 
 // root sees every contract owner.
-var root = auth.Principal{Subject: "service-test", Admin: true, Scopes: []string{auth.ScopeAdmin}}
+var root = service.As(auth.Principal{Subject: "service-test", Admin: true, Scopes: []string{auth.ScopeAdmin}})
 
 // ownerPrincipal is a non-admin caller acting for the given contract owners.
-func ownerPrincipal(ids ...int32) auth.Principal {
-	return auth.Principal{Subject: fmt.Sprintf("owner-%v", ids), ContractOwnerIDs: ids, Scopes: []string{auth.ScopeWrite, auth.ScopeRead}}
+func ownerPrincipal(ids ...int32) service.Caller {
+	return service.As(auth.Principal{Subject: fmt.Sprintf("owner-%v", ids), ContractOwnerIDs: ids, Scopes: []string{auth.ScopeWrite, auth.ScopeRead}})
 }
 
 var ctx = context.Background()

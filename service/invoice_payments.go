@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/ledger"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/query"
@@ -96,7 +95,7 @@ type PaymentInput struct {
 
 // CreateInvoicePayment records a manual payment or correction, or an external status report
 // (spec §4.6, §4.9, §6.4). Requests that would start a provider collection answer 501.
-func (s *Service) CreateInvoicePayment(ctx context.Context, p auth.Principal, in PaymentInput) (pay *ep.InvoicePayment, err error) {
+func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in PaymentInput) (pay *ep.InvoicePayment, err error) {
 	date, err := s.methodAndDate("paymentMethod", in.PaymentMethod, in.PaymentDate)
 	if err != nil {
 		return nil, err
@@ -105,8 +104,8 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, p auth.Principal, in
 	if in.BillRunType == "ADHOC" {
 		field = "generatedAdhocInvoiceId"
 	}
-	err = s.tx(ctx, func(tx store.Tx) error {
-		scope := ScopeOf(p)
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		scope := who.Scope()
 		cust, inv, err := lockInvoice(tx, scope, in.InvoiceID)
 		if err != nil {
 			return err
@@ -314,13 +313,13 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 }
 
 // InvoicePayment returns a visible payment of a normal (NORMAL) or adhoc (ADHOC) invoice.
-func (s *Service) InvoicePayment(ctx context.Context, p auth.Principal, id int64, billRunType string) (*ep.InvoicePayment, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.InvoicePayment, error) { return tx.InvoicePayment(ScopeOf(p), id, billRunType) })
+func (s *Service) InvoicePayment(ctx context.Context, who Caller, id int64, billRunType string) (*ep.InvoicePayment, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.InvoicePayment, error) { return tx.InvoicePayment(who.Scope(), id, billRunType) })
 }
 
 // ListInvoicePayments lists visible payments of normal or adhoc invoices.
-func (s *Service) ListInvoicePayments(ctx context.Context, p auth.Principal, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error) {
+func (s *Service) ListInvoicePayments(ctx context.Context, who Caller, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error) {
 	return readList(ctx, s, func(tx store.Tx) ([]ep.InvoicePayment, int64, error) {
-		return tx.ListInvoicePayments(ScopeOf(p), billRunType, l)
+		return tx.ListInvoicePayments(who.Scope(), billRunType, l)
 	})
 }

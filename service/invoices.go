@@ -4,7 +4,6 @@ import (
 	"context"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
@@ -27,7 +26,7 @@ type InvoiceInput struct {
 
 // CreateInvoice creates an invoice and, in the same transaction, posts its INVOICE_CREATED or
 // ADHOC_INVOICE_CREATED debit to the customer's ledger (spec §4.39, §6.1.1). It never starts a collection.
-func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in InvoiceInput) (inv *ep.Invoice, err error) {
+func (s *Service) CreateInvoice(ctx context.Context, who Caller, in InvoiceInput) (inv *ep.Invoice, err error) {
 	if err := checkDate("invoiceDate", in.InvoiceDate); err != nil {
 		return nil, err
 	}
@@ -40,8 +39,8 @@ func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in Invoic
 	if !ep.Contains(ep.BillRunTypes, in.BillRunType) {
 		return nil, ep.Invalid("billRunType", "must be NORMAL or ADHOC")
 	}
-	err = s.tx(ctx, func(tx store.Tx) error {
-		scope := ScopeOf(p)
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		scope := who.Scope()
 		// The customer row lock serialises this posting with every other posting of the customer.
 		cust, err := tx.Customer(scope, in.CustomerID, true)
 		if err != nil {
@@ -94,11 +93,11 @@ func (s *Service) CreateInvoice(ctx context.Context, p auth.Principal, in Invoic
 }
 
 // Invoice returns a visible invoice.
-func (s *Service) Invoice(ctx context.Context, p auth.Principal, id int64) (*ep.Invoice, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.Invoice, error) { return tx.Invoice(ScopeOf(p), id, false) })
+func (s *Service) Invoice(ctx context.Context, who Caller, id int64) (*ep.Invoice, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.Invoice, error) { return tx.Invoice(who.Scope(), id, false) })
 }
 
 // ListInvoices lists the caller's invoices.
-func (s *Service) ListInvoices(ctx context.Context, p auth.Principal, l query.List) ([]ep.Invoice, int64, error) {
-	return readList(ctx, s, func(tx store.Tx) ([]ep.Invoice, int64, error) { return tx.ListInvoices(ScopeOf(p), l) })
+func (s *Service) ListInvoices(ctx context.Context, who Caller, l query.List) ([]ep.Invoice, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Invoice, int64, error) { return tx.ListInvoices(who.Scope(), l) })
 }

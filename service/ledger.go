@@ -4,7 +4,6 @@ import (
 	"context"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -29,6 +28,6 @@ func invoiceEntry(inv *ep.Invoice, amount int64, txn string) *ep.LedgerEntry {
 }
 
 // Entries returns a customer's ledger (in posting order).
-func (s *Service) Entries(ctx context.Context, p auth.Principal, customerID int64) ([]ep.LedgerEntry, error) {
-	return read(ctx, s, func(tx store.Tx) ([]ep.LedgerEntry, error) { return tx.Entries(ScopeOf(p), customerID) })
+func (s *Service) Entries(ctx context.Context, who Caller, customerID int64) ([]ep.LedgerEntry, error) {
+	return read(ctx, s, func(tx store.Tx) ([]ep.LedgerEntry, error) { return tx.Entries(who.Scope(), customerID) })
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -37,21 +36,21 @@ func checkProvider(p *ep.PaymentProvider) error {
 	return nil
 }
 
-func forbiddenOwners(p auth.Principal, ids []int32) error {
-	if !p.CoversAll(ids) {
+func forbiddenOwners(who Caller, ids []int32) error {
+	if !who.coversAll(ids) {
 		return ep.Errorf(ep.EFORBIDDEN, "contractOwnerIds includes a contract owner outside the caller's contract owners")
 	}
 	return nil
 }
 
 // visibleOwners narrows a provider's contract owners to those the caller sees (OP-35).
-func visibleOwners(p auth.Principal, prov *ep.PaymentProvider) {
-	if p.Admin {
+func visibleOwners(who Caller, prov *ep.PaymentProvider) {
+	if who.seesAll() {
 		return
 	}
 	ids := []int32{}
 	for _, id := range prov.ContractOwnerIDs {
-		if p.SeesContractOwner(id) {
+		if who.sees(id) {
 			ids = append(ids, id)
 		}
 	}
@@ -59,44 +58,44 @@ func visibleOwners(p auth.Principal, prov *ep.PaymentProvider) {
 }
 
 // CreateProvider creates a payment provider for contract owners of the caller.
-func (s *Service) CreateProvider(ctx context.Context, p auth.Principal, prov *ep.PaymentProvider) error {
+func (s *Service) CreateProvider(ctx context.Context, who Caller, prov *ep.PaymentProvider) error {
 	if err := checkProvider(prov); err != nil {
 		return err
 	}
-	if err := forbiddenOwners(p, prov.ContractOwnerIDs); err != nil {
+	if err := forbiddenOwners(who, prov.ContractOwnerIDs); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx store.Tx) error { return tx.CreateProvider(prov) })
+	return s.write(ctx, who, func(tx store.Tx) error { return tx.CreateProvider(prov) })
 }
 
 // Provider returns a visible payment provider showing only the caller's contract owners.
-func (s *Service) Provider(ctx context.Context, p auth.Principal, id int32) (*ep.PaymentProvider, error) {
-	prov, err := read(ctx, s, func(tx store.Tx) (*ep.PaymentProvider, error) { return tx.Provider(ScopeOf(p), id) })
+func (s *Service) Provider(ctx context.Context, who Caller, id int32) (*ep.PaymentProvider, error) {
+	prov, err := read(ctx, s, func(tx store.Tx) (*ep.PaymentProvider, error) { return tx.Provider(who.Scope(), id) })
 	if err != nil {
 		return nil, err
 	}
-	visibleOwners(p, prov)
+	visibleOwners(who, prov)
 	return prov, nil
 }
 
 // ListProviders lists the providers visible to the caller.
-func (s *Service) ListProviders(ctx context.Context, p auth.Principal, l query.List) ([]ep.PaymentProvider, int64, error) {
-	out, total, err := readList(ctx, s, func(tx store.Tx) ([]ep.PaymentProvider, int64, error) { return tx.ListProviders(ScopeOf(p), l) })
+func (s *Service) ListProviders(ctx context.Context, who Caller, l query.List) ([]ep.PaymentProvider, int64, error) {
+	out, total, err := readList(ctx, s, func(tx store.Tx) ([]ep.PaymentProvider, int64, error) { return tx.ListProviders(who.Scope(), l) })
 	for i := range out {
-		visibleOwners(p, &out[i])
+		visibleOwners(who, &out[i])
 	}
 	return out, total, err
 }
 
 // UpdateProvider changes a provider through edit, which receives the provider as the caller
 // sees it. The caller must cover every current and new contract owner (OP-35); type is immutable.
-func (s *Service) UpdateProvider(ctx context.Context, p auth.Principal, id int32, edit func(*ep.PaymentProvider) (*ep.PaymentProvider, error)) (out *ep.PaymentProvider, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		cur, err := tx.Provider(ScopeOf(p), id)
+func (s *Service) UpdateProvider(ctx context.Context, who Caller, id int32, edit func(*ep.PaymentProvider) (*ep.PaymentProvider, error)) (out *ep.PaymentProvider, err error) {
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		cur, err := tx.Provider(who.Scope(), id)
 		if err != nil {
 			return err
 		}
-		if err := forbiddenOwners(p, cur.ContractOwnerIDs); err != nil {
+		if err := forbiddenOwners(who, cur.ContractOwnerIDs); err != nil {
 			return ep.Errorf(ep.EFORBIDDEN, "the payment provider also serves contract owners outside the caller's contract owners")
 		}
 		view := *cur
@@ -112,7 +111,7 @@ func (s *Service) UpdateProvider(ctx context.Context, p auth.Principal, id int32
 		if err := checkProvider(next); err != nil {
 			return err
 		}
-		if err := forbiddenOwners(p, next.ContractOwnerIDs); err != nil {
+		if err := forbiddenOwners(who, next.ContractOwnerIDs); err != nil {
 			return err
 		}
 		if err := tx.UpdateProvider(next); err != nil {
@@ -124,6 +123,6 @@ func (s *Service) UpdateProvider(ctx context.Context, p auth.Principal, id int32
 	if err != nil {
 		return nil, err
 	}
-	visibleOwners(p, out)
+	visibleOwners(who, out)
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
@@ -22,13 +21,13 @@ type RefundInput struct {
 
 // CreateRefund refunds collected money of an invoice (spec §4.12, §6.6, OP-23). Manual refunds
 // settle at once; refunds that must go through a provider answer 501.
-func (s *Service) CreateRefund(ctx context.Context, p auth.Principal, in RefundInput) (r *ep.Refund, err error) {
+func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) (r *ep.Refund, err error) {
 	brt := "NORMAL"
 	if in.BillRunType != nil {
 		brt = *in.BillRunType
 	}
-	err = s.tx(ctx, func(tx store.Tx) error {
-		_, inv, err := lockInvoice(tx, ScopeOf(p), in.InvoiceID)
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		_, inv, err := lockInvoice(tx, who.Scope(), in.InvoiceID)
 		if err != nil {
 			return err
 		}
@@ -97,6 +96,6 @@ func (s *Service) CreateRefund(ctx context.Context, p auth.Principal, in RefundI
 }
 
 // ListRefunds lists the caller's refunds.
-func (s *Service) ListRefunds(ctx context.Context, p auth.Principal, l query.List) ([]ep.Refund, int64, error) {
-	return readList(ctx, s, func(tx store.Tx) ([]ep.Refund, int64, error) { return tx.ListRefunds(ScopeOf(p), l) })
+func (s *Service) ListRefunds(ctx context.Context, who Caller, l query.List) ([]ep.Refund, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Refund, int64, error) { return tx.ListRefunds(who.Scope(), l) })
 }

@@ -39,7 +39,13 @@ func ScopeOf(p auth.Principal) store.Scope {
 	return store.Scope{Owners: p.ContractOwnerIDs}
 }
 
-func (s *Service) tx(ctx context.Context, fn func(store.Tx) error) error {
+// write runs fn in the operation's one write transaction. For a caller holding an
+// Idempotency-Key the transaction is parked on the key when fn succeeds and commits later with
+// the stored response (spec §2.14); otherwise it commits at once.
+func (s *Service) write(ctx context.Context, who Caller, fn func(store.Tx) error) error {
+	if who.key != nil {
+		return s.Store.KeyedTx(ctx, who.key, fn)
+	}
 	return s.Store.Tx(ctx, fn)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -18,7 +17,7 @@ type SiteInput struct {
 	Details    ep.SiteInvoiceDetails
 }
 
-func (s *Service) applySite(tx store.Tx, p auth.Principal, site *ep.Site, cust *ep.Customer, in SiteInput) error {
+func (s *Service) applySite(tx store.Tx, who Caller, site *ep.Site, cust *ep.Customer, in SiteInput) error {
 	site.SiteName, site.EndDate, site.Details = in.SiteName, in.EndDate, in.Details
 	if in.StartDate != nil {
 		site.StartDate = *in.StartDate
@@ -44,7 +43,7 @@ func (s *Service) applySite(tx store.Tx, p auth.Principal, site *ep.Site, cust *
 		return ep.Invalid("siteInvoiceDetails.mandateStatus", "must be at most 50 characters")
 	}
 	if d.PaymentProviderID != nil {
-		prov, err := tx.Provider(ScopeOf(p), *d.PaymentProviderID)
+		prov, err := tx.Provider(who.Scope(), *d.PaymentProviderID)
 		if err != nil {
 			return err
 		}
@@ -75,14 +74,14 @@ func servesOwner(p *ep.PaymentProvider, co int32) bool {
 }
 
 // CreateSite creates a site of a visible customer.
-func (s *Service) CreateSite(ctx context.Context, p auth.Principal, in SiteInput) (site *ep.Site, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		cust, err := tx.Customer(ScopeOf(p), in.CustomerID, false)
+func (s *Service) CreateSite(ctx context.Context, who Caller, in SiteInput) (site *ep.Site, err error) {
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		cust, err := tx.Customer(who.Scope(), in.CustomerID, false)
 		if err != nil {
 			return err
 		}
 		site = &ep.Site{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID}
-		if err := s.applySite(tx, p, site, cust, in); err != nil {
+		if err := s.applySite(tx, who, site, cust, in); err != nil {
 			return err
 		}
 		return tx.CreateSite(site)
@@ -91,19 +90,19 @@ func (s *Service) CreateSite(ctx context.Context, p auth.Principal, in SiteInput
 }
 
 // Site returns a visible site.
-func (s *Service) Site(ctx context.Context, p auth.Principal, id int64) (*ep.Site, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.Site, error) { return tx.Site(ScopeOf(p), id) })
+func (s *Service) Site(ctx context.Context, who Caller, id int64) (*ep.Site, error) {
+	return read(ctx, s, func(tx store.Tx) (*ep.Site, error) { return tx.Site(who.Scope(), id) })
 }
 
 // ListSites lists the caller's sites.
-func (s *Service) ListSites(ctx context.Context, p auth.Principal, l query.List) ([]ep.Site, int64, error) {
-	return readList(ctx, s, func(tx store.Tx) ([]ep.Site, int64, error) { return tx.ListSites(ScopeOf(p), l) })
+func (s *Service) ListSites(ctx context.Context, who Caller, l query.List) ([]ep.Site, int64, error) {
+	return readList(ctx, s, func(tx store.Tx) ([]ep.Site, int64, error) { return tx.ListSites(who.Scope(), l) })
 }
 
 // UpdateSite changes a site through edit (see UpdateCustomer); customerId is immutable.
-func (s *Service) UpdateSite(ctx context.Context, p auth.Principal, id int64, edit func(*ep.Site) (SiteInput, error)) (site *ep.Site, err error) {
-	err = s.tx(ctx, func(tx store.Tx) error {
-		site, err = tx.Site(ScopeOf(p), id)
+func (s *Service) UpdateSite(ctx context.Context, who Caller, id int64, edit func(*ep.Site) (SiteInput, error)) (site *ep.Site, err error) {
+	err = s.write(ctx, who, func(tx store.Tx) error {
+		site, err = tx.Site(who.Scope(), id)
 		if err != nil {
 			return err
 		}
@@ -124,11 +123,11 @@ func (s *Service) UpdateSite(ctx context.Context, p auth.Principal, id int64, ed
 			equalString(before.PaymentMethod, in.Details.PaymentMethod) {
 			saved := in.Details.PaymentProviderID
 			in.Details.PaymentProviderID = nil
-			if err := s.applySite(tx, p, site, cust, in); err != nil {
+			if err := s.applySite(tx, who, site, cust, in); err != nil {
 				return err
 			}
 			site.Details.PaymentProviderID = saved
-		} else if err := s.applySite(tx, p, site, cust, in); err != nil {
+		} else if err := s.applySite(tx, who, site, cust, in); err != nil {
 			return err
 		}
 		return tx.UpdateSite(site)

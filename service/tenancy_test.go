@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/service"
 )
@@ -18,7 +17,7 @@ func TestTenancy(t *testing.T) {
 	t.Parallel()
 
 	// writes are the money-moving operations on cust and inv, as caller p.
-	writes := func(svc *service.Service, p auth.Principal, cust *ep.Customer, site *ep.Site, inv *ep.Invoice) map[string]error {
+	writes := func(svc *service.Service, p service.Caller, cust *ep.Customer, site *ep.Site, inv *ep.Invoice) map[string]error {
 		one := money.MustParse("1.00")
 		out := map[string]error{}
 		_, out["customer payment"] = svc.CreateCustomerPayment(ctx, p, service.CustomerPaymentInput{CustomerID: cust.ID, Amount: one, Type: "BACS"})
@@ -31,12 +30,12 @@ func TestTenancy(t *testing.T) {
 		return out
 	}
 	// reads are the reads of cust and inv, as caller p.
-	reads := func(svc *service.Service, p auth.Principal, cust *ep.Customer, inv *ep.Invoice) map[string]error {
+	reads := func(svc *service.Service, p service.Caller, cust *ep.Customer, inv *ep.Invoice) map[string]error {
 		out := map[string]error{}
 		_, out["customer"] = svc.Customer(ctx, p, cust.ID)
 		_, out["invoice"] = svc.Invoice(ctx, p, inv.ID)
 		_, out["balance"] = svc.CustomerBalance(ctx, p, cust.ID)
-		_, _, out["statement"] = svc.Statement(ctx, p, cust.ID, allRows)
+		_, _, out["statement"] = svc.ListCustomerPayments(ctx, p, cust.ID, allRows)
 		return out
 	}
 	// setup makes a customer of owner with a site and a 50.00 invoice paid 10.00.
@@ -98,7 +97,7 @@ func TestTenancy(t *testing.T) {
 	t.Run("forbids creating a customer of a contract owner outside the caller's set", func(t *testing.T) {
 		t.Parallel()
 		forEachStore(t, func(t *testing.T, svc *service.Service) {
-			for name, p := range map[string]auth.Principal{"another owner": ownerPrincipal(owner + 1), "no owners": ownerPrincipal()} {
+			for name, p := range map[string]service.Caller{"another owner": ownerPrincipal(owner + 1), "no owners": ownerPrincipal()} {
 				_, err := svc.CreateCustomer(ctx, p, service.CustomerInput{ContractOwnerID: owner, CustomerName: "X", CurrencyID: 1})
 				wantError(t, err, ep.EFORBIDDEN, "contract owner 7 is not among the caller's contract owners")
 				customers, total, err := svc.ListCustomers(ctx, root, allRows)
@@ -133,6 +132,31 @@ func TestTenancy(t *testing.T) {
 			}
 			wantBalance(t, svc, cust, "-40.00")
 			wantInvoice(t, svc, inv.ID, "40.00", "PARTIALLY_PAID")
+		})
+	})
+	t.Run("the system caller reads and writes every contract owner's data", func(t *testing.T) {
+		t.Parallel()
+		forEachStore(t, func(t *testing.T, svc *service.Service) {
+			cust, site, inv := setup(t, svc)
+			sys := service.System()
+			for op, err := range reads(svc, sys, cust, inv) {
+				if err != nil {
+					t.Errorf("%s by the system: %v", op, err)
+				}
+			}
+			for op, err := range writes(svc, sys, cust, site, inv) {
+				if err != nil {
+					t.Errorf("%s by the system: %v", op, err)
+				}
+			}
+			wantBalance(t, svc, cust, "-39.00")
+			other, err := svc.CreateCustomer(ctx, sys, service.CustomerInput{ContractOwnerID: owner + 40, CustomerName: "Elsewhere", CurrencyID: 1})
+			if err != nil {
+				t.Fatalf("the system creates a customer of any contract owner: %v", err)
+			}
+			if _, err := svc.Customer(ctx, ownerPrincipal(owner), other.ID); ep.ErrorCode(err) != ep.ENOTFOUND {
+				t.Errorf("a user still sees only its own contract owners after a system write: %v", err)
+			}
 		})
 	})
 }

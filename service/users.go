@@ -48,7 +48,7 @@ func (s *Service) Authenticate(ctx context.Context, brand, username, password st
 		return "", errBadCredentials
 	}
 	if !match {
-		err := s.tx(ctx, func(tx store.Tx) error {
+		err := s.Store.Tx(ctx, func(tx store.Tx) error {
 			n, counted, err := tx.CountUserFailure(u.ID, now.Unix())
 			if err != nil || !counted {
 				return err
@@ -66,7 +66,7 @@ func (s *Service) Authenticate(ctx context.Context, brand, username, password st
 		return "", errBadCredentials
 	}
 	var user *ep.User
-	err = s.tx(ctx, func(tx store.Tx) (err error) {
+	err = s.Store.Tx(ctx, func(tx store.Tx) (err error) {
 		user, err = tx.ResetUserFailures(u.ID, now.Unix())
 		return err
 	})
@@ -114,7 +114,7 @@ func (s *Service) AddUser(ctx context.Context, u *ep.User, password string) erro
 		return err
 	}
 	u.PasswordHash = h
-	return s.tx(ctx, func(tx store.Tx) error { return tx.CreateUser(u) })
+	return s.Store.Tx(ctx, func(tx store.Tx) error { return tx.CreateUser(u) })
 }
 
 // ListUsers lists every account.
@@ -128,7 +128,7 @@ func (s *Service) ListUsers(ctx context.Context) (out []ep.User, err error) {
 
 // DisableUser disables (or re-enables) an account.
 func (s *Service) DisableUser(ctx context.Context, username string, disabled bool) error {
-	return s.tx(ctx, func(tx store.Tx) error { return tx.SetUserDisabled(username, disabled) })
+	return s.Store.Tx(ctx, func(tx store.Tx) error { return tx.SetUserDisabled(username, disabled) })
 }
 
 func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 
@@ -39,6 +40,11 @@ type Store interface {
 	// fn may be run again when the database reports a serialisation failure, so it must not
 	// have effects outside the transaction.
 	Tx(ctx context.Context, fn func(Tx) error) error
+	// KeyedTx is Tx for an operation holding an Idempotency-Key (spec §2.14): when fn succeeds
+	// the transaction does not commit but is parked on key, and commits later together with the
+	// operation's stored response (key.Parked().Commit). It fails with ErrSecondWrite, before it
+	// begins, when a transaction is parked on key already. fn may be run again like Tx's.
+	KeyedTx(ctx context.Context, key *IdempotencyMark, fn func(Tx) error) error
 	// Read runs fn inside one read-only transaction (a consistent snapshot that takes no write
 	// lock); a write inside it fails.
 	Read(ctx context.Context, fn func(Tx) error) error
@@ -46,6 +52,8 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// MigrationsCurrent reports whether every embedded migration has been applied.
 	MigrationsCurrent(ctx context.Context) (bool, error)
+	// UseQueue sets the durable job queue that Tx.Enqueue inserts into (nil: none).
+	UseQueue(q Queue)
 	// Engine names the database engine ("postgres" or "sqlite").
 	Engine() string
 	// Stats returns connection-pool figures for metrics.
@@ -62,6 +70,16 @@ type PoolStats struct {
 // Tx is one database transaction. Methods that read tenant-owned rows take a Scope: a row of
 // another contract owner is reported exactly like a missing one (ENOTFOUND).
 type Tx interface {
+	// Enqueue inserts job into the durable job queue inside this transaction, so the job
+	// exists exactly when the transaction commits: work on a provider is never lost nor done
+	// for a row that was rolled back. It fails with ErrNoQueue when the store has no queue, and
+	// inside a read-only transaction.
+	Enqueue(job Job) error
+	// AfterCommit runs fn once the transaction has committed (for a parked transaction: when
+	// it commits with its response); never when it rolls back, nor for an attempt that is
+	// retried. Use it to wake workers, not for work that must not be lost (that is a Job).
+	AfterCommit(fn func())
+
 	// Settings (server-wide key/value).
 	Setting(key string) (value string, ok bool, err error)
 	SetSettingIfAbsent(key, value string) (stored string, err error)
@@ -158,12 +176,11 @@ type IdempotencyRecord struct {
 	Body        []byte
 }
 
-type idempotencyKey struct{}
-
-// IdempotencyMark travels in the context of a request holding an Idempotency-Key. The
-// request's write transaction does not commit by itself: when its work succeeds the store parks
-// the open transaction on the mark, and the HTTP layer, once it has the response, stores that
-// response in the same transaction and commits (Parked().Commit). A committed movement therefore
+// IdempotencyMark is the Idempotency-Key of a request, handed explicitly to the service (as
+// part of its service.Caller) and by the service to KeyedTx. The request's write transaction
+// does not commit by itself: when its work succeeds the store parks the open transaction on the
+// mark, and the HTTP layer, once it has the response, stores that response in the same
+// transaction and commits (Parked().Commit). A committed movement therefore
 // always has its response recorded; a movement whose response cannot be recorded is rolled back.
 // A keyed request runs at most one write transaction.
 type IdempotencyMark struct {
@@ -212,13 +229,18 @@ func (m *IdempotencyMark) HasParked() bool {
 	return m.parked != nil
 }
 
-// WithIdempotencyMark returns ctx carrying m.
-func WithIdempotencyMark(ctx context.Context, m *IdempotencyMark) context.Context {
-	return context.WithValue(ctx, idempotencyKey{}, m)
+// Job is a unit of durable work (submit a collection, refund at a provider, process a webhook
+// event), inserted in the same transaction as the rows it acts on. Kind names the worker that
+// runs it; River's JobArgs satisfy it.
+type Job interface {
+	Kind() string
 }
 
-// IdempotencyMarkOf returns the mark carried by ctx, or nil.
-func IdempotencyMarkOf(ctx context.Context) *IdempotencyMark {
-	m, _ := ctx.Value(idempotencyKey{}).(*IdempotencyMark)
-	return m
+// Queue inserts jobs with the store's own database transaction. The job package implements it
+// on River (whose database/sql driver takes the *sql.Tx); tests implement it to watch inserts.
+type Queue interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, job Job) error
 }
+
+// ErrNoQueue is returned by Tx.Enqueue when the store has no job queue.
+var ErrNoQueue = errors.New("no durable job queue is configured")

@@ -26,12 +26,12 @@ const (
 // the demo login is printed only when the demo account exists.
 func seedDemo(ctx context.Context, svc *service.Service, tokens *auth.Tokens, base, database string, out io.Writer) error {
 	admin := auth.Principal{Subject: "demo-admin", Admin: true, Scopes: []string{auth.ScopeAdmin}}
-	_, total, err := svc.ListCustomers(ctx, admin, query.List{Page: 1, PageSize: 1})
+	_, total, err := svc.ListCustomers(ctx, service.System(), query.List{Page: 1, PageSize: 1})
 	if err != nil {
 		return err
 	}
 	if total == 0 {
-		if err := seedDemoData(ctx, svc, admin); err != nil {
+		if err := seedDemoData(ctx, svc); err != nil {
 			return err
 		}
 		fmt.Fprintln(out, "demo data created for contract owner 7 (customers, sites, invoices, payments, payment providers)")
@@ -85,7 +85,9 @@ func alreadyHasData(database string, customers int64) string {
 		"To start afresh: point --database (DATABASE_URL) at an empty database.", customers)
 }
 
-func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principal) error {
+func seedDemoData(ctx context.Context, svc *service.Service) error {
+	// The seed is work no user is behind: it runs as the system caller.
+	sys := service.System()
 	str := func(s string) *string { return &s }
 	dec := func(s string) *money.Decimal { d := money.MustParse(s); return &d }
 	if err := svc.AddUser(ctx, &ep.User{Username: demoUser, ContractOwnerIDs: []int32{demoOwner},
@@ -97,7 +99,7 @@ func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principa
 		ContractOwnerIDs: []int32{demoOwner}, SyncInstantBankPaymentsWithMandateCreation: true}
 	stripe := &ep.PaymentProvider{Type: "STRIPE", Name: "Stripe cards", Status: "ACTIVE", AcceptExternalPayments: true, ContractOwnerIDs: []int32{demoOwner}}
 	for _, p := range []*ep.PaymentProvider{gc, stripe} {
-		if err := svc.CreateProvider(ctx, admin, p); err != nil {
+		if err := svc.CreateProvider(ctx, sys, p); err != nil {
 			return err
 		}
 	}
@@ -127,30 +129,30 @@ func seedDemoData(ctx context.Context, svc *service.Service, admin auth.Principa
 			[]invoiceSeed{{"INV-000301", "NORMAL", "2024-03-01", "2024-03-31", "99.99"}}},
 	}
 	for _, c := range customers {
-		cust, err := svc.CreateCustomer(ctx, admin, c.in)
+		cust, err := svc.CreateCustomer(ctx, sys, c.in)
 		if err != nil {
 			return err
 		}
-		site, err := svc.CreateSite(ctx, admin, service.SiteInput{CustomerID: cust.ID, SiteName: c.site.name, StartDate: str("2023-06-01"),
+		site, err := svc.CreateSite(ctx, sys, service.SiteInput{CustomerID: cust.ID, SiteName: c.site.name, StartDate: str("2023-06-01"),
 			Details: ep.SiteInvoiceDetails{PaymentMethod: str(c.site.method), PaymentProviderID: c.site.provider}})
 		if err != nil {
 			return err
 		}
 		for _, inv := range c.invoices {
-			created, err := svc.CreateInvoice(ctx, admin, service.InvoiceInput{CustomerID: cust.ID, SiteID: site.ID, BillRunType: inv.kind,
+			created, err := svc.CreateInvoice(ctx, sys, service.InvoiceInput{CustomerID: cust.ID, SiteID: site.ID, BillRunType: inv.kind,
 				InvoiceNumber: inv.number, InvoiceDate: inv.date, DueDate: inv.due, Total: money.MustParse(inv.total)})
 			if err != nil {
 				return err
 			}
 			if inv.number == "INV-000101" { // paid by cheque
-				if _, err := svc.CreateInvoicePayment(ctx, admin, service.PaymentInput{InvoiceID: created.ID, BillRunType: "NORMAL",
+				if _, err := svc.CreateInvoicePayment(ctx, sys, service.PaymentInput{InvoiceID: created.ID, BillRunType: "NORMAL",
 					Amount: money.MustParse("80"), Description: "Cheque 000123", PaymentMethod: "CHEQUE", PaymentDate: str("2024-01-20")}); err != nil {
 					return err
 				}
 			}
 		}
 		if c.in.CustomerName == "Acme Ltd" { // a bank transfer spread over the oldest open invoices
-			if _, err := svc.CreateCustomerPayment(ctx, admin, service.CustomerPaymentInput{CustomerID: cust.ID, Amount: money.MustParse("50"),
+			if _, err := svc.CreateCustomerPayment(ctx, sys, service.CustomerPaymentInput{CustomerID: cust.ID, Amount: money.MustParse("50"),
 				Description: str("Payment received"), Reference: str("BANK-REF-7781"), Type: "BACS", PaymentDate: str("2024-02-05")}); err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -36,6 +37,8 @@ type Dialect struct {
 
 // DB is a store.Store on a database/sql connection pool.
 type DB struct {
+	mu         sync.Mutex
+	queue      store.Queue // job queue of Tx.Enqueue; nil: none
 	db         *sql.DB
 	rdb        *sql.DB // pool for read-only transactions; db when nil
 	d          Dialect
@@ -114,19 +117,41 @@ const maxAttempts = 5
 
 // Tx runs fn in a transaction, retrying on serialisation failures and lock time-outs.
 func (s *DB) Tx(ctx context.Context, fn func(store.Tx) error) error {
-	return s.retry(ctx, nil, fn)
+	return s.retry(ctx, nil, nil, fn)
+}
+
+// KeyedTx runs fn in a transaction that, when fn succeeds, is parked on key instead of
+// committing (see store.Store.KeyedTx).
+func (s *DB) KeyedTx(ctx context.Context, key *store.IdempotencyMark, fn func(store.Tx) error) error {
+	if key == nil {
+		return errors.New("KeyedTx without an idempotency key")
+	}
+	return s.retry(ctx, nil, key, fn)
 }
 
 // Read runs fn in a read-only transaction: a snapshot that takes no write lock (on SQLite a
 // deferred transaction, so reads do not queue behind writers).
 func (s *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
-	return s.retry(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.retry(ctx, &sql.TxOptions{ReadOnly: true}, nil, fn)
 }
 
-func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) error) error {
+// UseQueue sets the job queue Tx.Enqueue inserts into.
+func (s *DB) UseQueue(q store.Queue) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queue = q
+}
+
+func (s *DB) jobQueue() store.Queue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queue
+}
+
+func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, key *store.IdempotencyMark, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.tx(ctx, opts, fn)
+		err = s.tx(ctx, opts, key, fn)
 		if err == nil || !s.d.IsRetryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -135,45 +160,47 @@ func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) e
 	return err
 }
 
-func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, fn func(store.Tx) error) (err error) {
+func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.IdempotencyMark, fn func(store.Tx) error) (err error) {
 	readOnly := opts != nil && opts.ReadOnly
 	pool := s.db
 	if readOnly && s.rdb != nil {
 		pool = s.rdb
 	}
-	var mark *store.IdempotencyMark
-	if !readOnly {
-		if mark = store.IdempotencyMarkOf(ctx); mark != nil && mark.HasParked() {
-			// Checked before BEGIN: on SQLite a second writer would wait for the parked one.
-			return store.ErrSecondWrite
-		}
+	if key != nil && key.HasParked() {
+		// Checked before BEGIN: on SQLite a second writer would wait for the parked one.
+		return store.ErrSecondWrite
 	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d}
+	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d, readOnly: readOnly, queue: s.jobQueue()}
+	handedOver := false // committed, rolled back or parked: no longer ours to end
 	defer func() {
-		if p := recover(); p != nil {
+		// Whatever ends fn without a result — a panic, or runtime.Goexit from t.Fatal in a
+		// test — rolls the transaction back, so no connection or lock stays held.
+		if !handedOver {
 			_ = sqlTx.Rollback()
-			panic(p)
 		}
 	}()
 	if err := fn(t); err != nil {
+		handedOver = true
 		_ = sqlTx.Rollback()
 		return err
 	}
-	if mark != nil {
+	if key != nil {
 		// The request's response is stored in this transaction before it commits.
-		if err := mark.Park(parkedTx{t}); err != nil {
-			_ = sqlTx.Rollback()
+		if err := key.Park(parkedTx{t}); err != nil {
 			return err
 		}
+		handedOver = true
 		return nil
 	}
+	handedOver = true
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	t.committed()
 	return nil
 }
 
@@ -189,15 +216,45 @@ func (p parkedTx) Commit(rec *store.IdempotencyRecord) error {
 	if err := p.t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	p.t.committed()
 	return nil
 }
 
 func (p parkedTx) Rollback() { _ = p.t.tx.Rollback() }
 
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	d   *Dialect
+	ctx      context.Context
+	tx       *sql.Tx
+	d        *Dialect
+	readOnly bool
+	queue    store.Queue
+	after    []func()
+}
+
+// Enqueue inserts job through the store's queue with this transaction.
+func (t *tx) Enqueue(job store.Job) error {
+	if t.readOnly {
+		return errors.New("enqueue inside a read-only transaction")
+	}
+	if t.queue == nil {
+		return store.ErrNoQueue
+	}
+	if err := t.queue.InsertTx(t.ctx, t.tx, job); err != nil {
+		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
+	}
+	return nil
+}
+
+// AfterCommit queues fn to run once this transaction has committed.
+func (t *tx) AfterCommit(fn func()) { t.after = append(t.after, fn) }
+
+// committed runs the after-commit functions, once.
+func (t *tx) committed() {
+	after := t.after
+	t.after = nil
+	for _, fn := range after {
+		fn()
+	}
 }
 
 // rebind turns ? placeholders into $n for numbered dialects. Queries never contain a literal '?'.

@@ -65,18 +65,17 @@ func testIdempotency(t *testing.T, s store.Store) {
 // and commits only together with its stored response (or is rolled back whole).
 func testIdempotencyParking(t *testing.T, s store.Store) {
 	m := &store.IdempotencyMark{Subject: "carol", Key: "k"}
-	marked := store.WithIdempotencyMark(ctx(), m)
-	if err := s.Tx(marked, func(store.Tx) error { return errRollback }); !errors.Is(err, errRollback) {
+	if err := s.KeyedTx(ctx(), m, func(store.Tx) error { return errRollback }); !errors.Is(err, errRollback) {
 		t.Fatal(err)
 	}
 	if m.HasParked() {
 		t.Fatal("a failed transaction was parked")
 	}
-	if err := s.Read(marked, func(store.Tx) error { return nil }); err != nil || m.HasParked() {
+	if err := s.Read(ctx(), func(store.Tx) error { return nil }); err != nil || m.HasParked() {
 		t.Fatalf("a read was parked (%v)", err)
 	}
 	var cust *ep.Customer
-	if err := s.Tx(marked, func(tx store.Tx) error { cust, _ = seed(t, tx, 7, "Parked Ltd"); return nil }); err != nil {
+	if err := s.KeyedTx(ctx(), m, func(tx store.Tx) error { cust, _ = seed(t, tx, 7, "Parked Ltd"); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !m.HasParked() {
@@ -96,7 +95,7 @@ func testIdempotencyParking(t *testing.T, s store.Store) {
 	if visible() {
 		t.Fatal("the parked transaction's work is visible before its response is stored")
 	}
-	if err := s.Tx(marked, func(store.Tx) error { return nil }); !errors.Is(err, store.ErrSecondWrite) {
+	if err := s.KeyedTx(ctx(), m, func(store.Tx) error { return nil }); !errors.Is(err, store.ErrSecondWrite) {
 		t.Fatalf("a second write transaction of a keyed request: %v", err)
 	}
 	rec := &store.IdempotencyRecord{Subject: "carol", Key: "k", Status: 201, Header: `{"Location":["/v1/customers/1"]}`, Body: []byte(`{"id":1}`)}
@@ -123,7 +122,7 @@ func testIdempotencyParking(t *testing.T, s store.Store) {
 	})
 	m2 := &store.IdempotencyMark{Subject: "dave", Key: "k"}
 	var gone *ep.Customer
-	if err := s.Tx(store.WithIdempotencyMark(ctx(), m2), func(tx store.Tx) error { gone, _ = seed(t, tx, 7, "Gone Ltd"); return nil }); err != nil {
+	if err := s.KeyedTx(ctx(), m2, func(tx store.Tx) error { gone, _ = seed(t, tx, 7, "Gone Ltd"); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	m2.Parked().Rollback()
