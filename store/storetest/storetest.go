@@ -34,6 +34,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentPostings", testConcurrentPostings},
 		{"Idempotency", testIdempotency},
 		{"RollbackLeavesNothing", testRollback},
+		{"TransactionHooks", testTxHooks},
+		{"FatalInsideTransaction", testFatalInsideTx},
 		{"ReadOnlyTransactions", testReadOnly},
 
 		// The money-movement methods.
