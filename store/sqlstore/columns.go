@@ -16,6 +16,7 @@ import (
 // the value written for it.
 type column[T any] struct {
 	name string
+	expr bool         // name is a read-only SQL expression (already qualified), not a column
 	dest func(*T) any // Scan destination: a pointer to the field, or an adapter writing it
 	val  func(*T) any // the value written (a bind parameter)
 }
@@ -76,6 +77,17 @@ func textCol[T, V any](name string, f func(*T) *V, enc func(V) string, dec func(
 	}
 }
 
+// exprCol declares a read-only computed value: the SQL expression expr (written with its own
+// table aliases) read into field f. It can be selected, never inserted or set.
+func exprCol[T, V any](expr string, f func(*T) *V) column[T] {
+	return column[T]{
+		name: expr,
+		expr: true,
+		dest: func(x *T) any { return f(x) },
+		val:  func(*T) any { panic("sqlstore: a computed column is never written") },
+	}
+}
+
 // scanFunc is a sql.Scanner writing the scanned value into a field.
 type scanFunc func(src any) error
 
@@ -123,6 +135,10 @@ func (cs columns[T]) sel(alias string) string {
 	}
 	names := make([]string, len(cs))
 	for i, c := range cs {
+		if c.expr {
+			names[i] = c.name
+			continue
+		}
 		names[i] = prefix + c.name
 	}
 	return strings.Join(names, ", ")

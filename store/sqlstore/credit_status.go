@@ -5,16 +5,15 @@ package sqlstore
 
 import (
 	"fmt"
+	"math/big"
 
 	ep "github.com/elevatepay/elevatepay"
-	"github.com/elevatepay/elevatepay/ledger"
 	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
 )
 
-// Credit status (§6.13) is shown as ledger.Credit computes it from the stored balance, open bill
-// run and threshold; the SQL below only sorts and filters, on the exact keys (moneyKey) of the
-// same figures. Every intermediate stays within int64 for any int64 balance, open bill runs
+// Credit status (§6.13) is computed once, in SQL, as the exact keys (moneyKey) of its figures:
+// the list sorts and filters on them and the figures shown are read back from them. Every intermediate stays within int64 for any int64 balance, open bill runs
 // below 2^62 and thresholds from 1 to 2×10^14 minor units (the contract allows 9999999.99 at
 // most): the owed amount max(0, −balance) is never formed (−balance overflows at −2^63), each
 // part is divided on its own and the remainders are carried.
@@ -98,20 +97,36 @@ var creditStatus = &resource{
 	},
 }
 
-// creditRow is a customer row read as credit status; the stored balance feeds ledger.Credit.
+// creditRow is a customers row read as credit status, with the keys of its computed figures.
 type creditRow struct {
 	ep.CreditStatus
-	balance int64
+	billHi, billLo, diffHi, diffLo, pctHi, pctLo int64
 }
 
-// creditStatusCols read a customers row (the scope keeps credit_threshold non-NULL).
+// creditStatusCols read a customers row (the scope keeps credit_threshold non-NULL) and the
+// SQL's own keys of billAmount, valueDifference and percentageDifference: the figures shown
+// are the ones the list sorts and filters on, computed once, in SQL. ledger.Credit computes the
+// same figures independently; the conformance tests hold the two together at the extremes.
 var creditStatusCols = columns[creditRow]{
 	col("id", func(c *creditRow) *int64 { return &c.CustomerID }),
 	col("contract_owner_id", func(c *creditRow) *int32 { return &c.ContractOwnerID }),
 	col("currency_exp", func(c *creditRow) *int32 { return &c.Exp }),
 	col("credit_threshold", func(c *creditRow) *int64 { return &c.CreditThreshold }),
-	col("balance", func(c *creditRow) *int64 { return &c.balance }),
 	col("open_bill_run_value", func(c *creditRow) *int64 { return &c.OpenBillRun }),
+	exprCol(billAmountKey.hi, func(c *creditRow) *int64 { return &c.billHi }),
+	exprCol(billAmountKey.lo, func(c *creditRow) *int64 { return &c.billLo }),
+	exprCol(valueDiffKey.hi, func(c *creditRow) *int64 { return &c.diffHi }),
+	exprCol(valueDiffKey.lo, func(c *creditRow) *int64 { return &c.diffLo }),
+	exprCol(percentageDiffKey.hi, func(c *creditRow) *int64 { return &c.pctHi }),
+	exprCol(percentageDiffKey.lo, func(c *creditRow) *int64 { return &c.pctLo }),
+}
+
+// fromKey returns the exact value hi × 10^12 + lo (millionths of a unit) divided by per, the
+// millionths in one unit of the result (exact: lo is a multiple of per).
+func fromKey(hi, lo, per int64) *big.Int {
+	v := new(big.Int).Mul(big.NewInt(hi), big.NewInt(keyUnit))
+	v.Add(v, big.NewInt(lo))
+	return v.Quo(v, big.NewInt(per))
 }
 
 // ListCreditStatus lists credit status of the customers with a credit threshold.
@@ -126,7 +141,13 @@ func (t *tx) ListCreditStatus(s store.Scope, l query.List) ([]ep.CreditStatus, i
 		if c.CreditThreshold <= 0 {
 			return fmt.Errorf("list credit status: customer %d has credit threshold %d", c.CustomerID, c.CreditThreshold)
 		}
-		c.BillAmount, c.ValueDifference, c.Percent100 = ledger.Credit(r.balance, c.OpenBillRun, c.CreditThreshold)
+		if c.Exp < 0 || c.Exp > 3 {
+			return fmt.Errorf("list credit status: customer %d has currency exponent %d", c.CustomerID, c.Exp)
+		}
+		perMinor := [...]int64{1_000_000, 100_000, 10_000, 1_000}[c.Exp] // millionths of a major unit per minor unit
+		c.BillAmount = fromKey(r.billHi, r.billLo, perMinor)
+		c.ValueDifference = fromKey(r.diffHi, r.diffLo, perMinor)
+		c.Percent100 = fromKey(r.pctHi, r.pctLo, 10_000) // millionths of a percent per hundredth
 		out = append(out, c)
 		return nil
 	})
