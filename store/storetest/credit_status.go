@@ -183,3 +183,24 @@ func testCreditStatusExtremes(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 }
+
+// creditStatusColumnsLand (called by RoundTripCustomers, whose customer has a threshold): the
+// credit status of the written customer carries its figures, and ListCreditStatus, which filters
+// on customerId and scopes by contract owner, finds it by the customer's own values only.
+func creditStatusColumnsLand(t *testing.T, tx store.Tx, phase string, c *ep.Customer) {
+	t.Helper()
+	bill, diff, pct := ledger.Credit(c.Balance, c.OpenBillRunValue, *c.CreditThreshold)
+	want := ep.CreditStatus{CustomerID: c.ID, ContractOwnerID: c.ContractOwnerID, Exp: c.Exp, CreditThreshold: *c.CreditThreshold,
+		BillAmount: bill, ValueDifference: diff, Percent100: pct, OpenBillRun: c.OpenBillRunValue}
+	list, _, err := tx.ListCreditStatus(rtScope, page(10, query.Cond{Param: "customerId", Op: query.OpEq, IDs: []int64{c.ID}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].CustomerID != want.CustomerID || list[0].ContractOwnerID != want.ContractOwnerID || list[0].Exp != want.Exp ||
+		list[0].CreditThreshold != want.CreditThreshold || list[0].OpenBillRun != want.OpenBillRun || list[0].BillAmount.Cmp(bill) != 0 ||
+		list[0].ValueDifference.Cmp(diff) != 0 || list[0].Percent100.Cmp(pct) != 0 {
+		t.Errorf("%s: ListCreditStatus = %+v, want [%+v]", phase, list, want)
+	}
+	landWhereNamed(t, phase+": ListCreditStatus", want, func(s ep.CreditStatus) int64 { return s.CustomerID },
+		[]column{{"customerId", "CustomerID"}, {byScope, "ContractOwnerID"}}, tx.ListCreditStatus)
+}

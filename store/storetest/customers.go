@@ -93,6 +93,8 @@ func testRoundTripCustomers(t *testing.T, s store.Store) {
 				t.Fatal(err)
 			}
 			same(t, phase+": ListCustomers", []ep.Customer{*ch.cust}, list)
+			customerColumnsLand(t, tx, phase, ch.cust)
+			creditStatusColumnsLand(t, tx, phase, ch.cust)
 			return nil
 		})
 	}
@@ -106,4 +108,13 @@ func testRoundTripCustomers(t *testing.T, s store.Store) {
 	})
 	tx(t, s, func(tx store.Tx) error { return tx.UpdateCustomer(c) })
 	check("updated")
+}
+
+// customerColumnsLand: ListCustomers filters on id, contractOwnerId and currencyId and scopes by
+// contract owner, each of which must find the written customer by its own value only.
+func customerColumnsLand(t *testing.T, tx store.Tx, phase string, c *ep.Customer) {
+	t.Helper()
+	landWhereNamed(t, phase+": ListCustomers", *c, func(c ep.Customer) int64 { return c.ID },
+		[]column{{"id", "ID"}, {"contractOwnerId", "ContractOwnerID"}, {"currencyId", "CurrencyID"}, {byScope, "ContractOwnerID"}},
+		tx.ListCustomers)
 }

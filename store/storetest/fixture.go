@@ -216,3 +216,25 @@ func (ch *chain) payment(t *testing.T, tx store.Tx) *ep.InvoicePayment {
 	written(t, "InvoicePayment as created", p, nil)
 	return p
 }
+
+// normalPayment creates a NORMAL invoice of the round-trip customer and a payment of it, after
+// the round-trip (ADHOC) payment (invoice 13 and payment 9 on a fresh database).
+func (ch *chain) normalPayment(t *testing.T, tx store.Tx) *ep.InvoicePayment {
+	t.Helper()
+	inv := newInvoice(ch.cust, ch.site, "INV-RT-013", "2024-03-04", 50_021)
+	inv.BillRunID = i64(983)
+	if err := tx.CreateInvoice(inv); err != nil {
+		t.Fatal(err)
+	}
+	p := &ep.InvoicePayment{InvoiceID: inv.ID, CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, BillRunType: "NORMAL", BillRunID: i64(983),
+		Amount: 20_011, CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces, Description: "Normal collection round trip", MetaData: str(`{"run":"rt-normal"}`),
+		ErrorInfo: str("retried twice"), PaymentMethod: "BACS", PaymentDate: "2024-03-10", CustomerPaymentType: "CUSTOMER",
+		CustomerPaymentID: i64(ch.entries[0].ID), ThirdPartyPaymentStatus: str("CONFIRMED"), PaymentProviderID: i32(ch.spareProv.ID),
+		CountsCollected: true, CreatedAt: 1_705_700_003}
+	written(t, "InvoicePayment (normal)", p, map[string]string{"ID": "assigned by CreateInvoicePayment"})
+	if err := tx.CreateInvoicePayment(p); err != nil {
+		t.Fatal(err)
+	}
+	written(t, "InvoicePayment (normal) as created", p, nil)
+	return p
+}

@@ -75,29 +75,51 @@ func testInvoicePayments(t *testing.T, s store.Store) {
 
 func testRoundTripInvoicePayments(t *testing.T, s store.Store) {
 	var ch *chain
-	var p *ep.InvoicePayment
+	var p, normal *ep.InvoicePayment
 	tx(t, s, func(tx store.Tx) error {
 		ch = newChain(t, tx)
 		ch.postEntries(t, tx)
 		p = ch.payment(t, tx)
+		normal = ch.normalPayment(t, tx)
 		return nil
 	})
 	tx(t, s, func(tx store.Tx) error {
-		got, err := tx.InvoicePayment(rtScope, p.ID, p.BillRunType)
-		if err != nil {
-			t.Fatal(err)
+		for _, p := range []*ep.InvoicePayment{p, normal} {
+			got, err := tx.InvoicePayment(rtScope, p.ID, p.BillRunType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, p.BillRunType+": InvoicePayment", p, got)
+			list, _, err := tx.ListInvoicePayments(rtScope, p.BillRunType, idIs(p.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, p.BillRunType+": ListInvoicePayments", []ep.InvoicePayment{*p}, list)
+			last, err := tx.LastSuccessfulPayment(p.InvoiceID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, p.BillRunType+": LastSuccessfulPayment", p, last)
+			paymentColumnsLand(t, tx, p)
 		}
-		same(t, "InvoicePayment", p, got)
-		list, _, err := tx.ListInvoicePayments(rtScope, p.BillRunType, idIs(p.ID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		same(t, "ListInvoicePayments", []ep.InvoicePayment{*p}, list)
-		last, err := tx.LastSuccessfulPayment(ch.inv.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		same(t, "LastSuccessfulPayment", p, last)
 		return nil
 	})
+}
+
+// paymentColumnsLand: each bill run type's ListInvoicePayments filters on id, its invoice
+// (generatedInvoiceId, generatedAdhocInvoiceId), currencyId, customerPaymentId and its bill run
+// (billRunId, adhocBillRunId) and scopes by contract owner, each of which must find the written
+// payment by its own value only.
+func paymentColumnsLand(t *testing.T, tx store.Tx, p *ep.InvoicePayment) {
+	t.Helper()
+	invoice, billRun := "generatedInvoiceId", "billRunId"
+	if p.BillRunType == "ADHOC" {
+		invoice, billRun = "generatedAdhocInvoiceId", "adhocBillRunId"
+	}
+	landWhereNamed(t, p.BillRunType+": ListInvoicePayments", *p, func(p ep.InvoicePayment) int64 { return p.ID },
+		[]column{{"id", "ID"}, {invoice, "InvoiceID"}, {"currencyId", "CurrencyID"}, {"customerPaymentId", "CustomerPaymentID"},
+			{billRun, "BillRunID"}, {byScope, "ContractOwnerID"}},
+		func(s store.Scope, l query.List) ([]ep.InvoicePayment, int64, error) {
+			return tx.ListInvoicePayments(s, p.BillRunType, l)
+		})
 }

@@ -180,6 +180,7 @@ func testRoundTripInvoices(t *testing.T, s store.Store) {
 				t.Fatal(err)
 			}
 			same(t, phase+": ListInvoices", []ep.Invoice{*ch.inv}, list)
+			invoiceColumnsLand(t, tx, phase, ch.inv)
 			if open {
 				adhoc := "ADHOC"
 				list, err := tx.OpenInvoices(ch.cust.ID, &adhoc)
@@ -198,4 +199,15 @@ func testRoundTripInvoices(t *testing.T, s store.Store) {
 	written(t, "Invoice after UpdateInvoiceFigures", i, nil)
 	tx(t, s, func(tx store.Tx) error { return tx.UpdateInvoiceFigures(i) })
 	check("figures updated", false) // in flight: no longer an open invoice
+}
+
+// invoiceColumnsLand: ListInvoices filters on id, customerId, siteId, billRunId, currencyId and
+// contractOwnerId and scopes by contract owner, each of which must find the written invoice by its
+// own value only.
+func invoiceColumnsLand(t *testing.T, tx store.Tx, phase string, inv *ep.Invoice) {
+	t.Helper()
+	landWhereNamed(t, phase+": ListInvoices", *inv, func(i ep.Invoice) int64 { return i.ID },
+		[]column{{"id", "ID"}, {"customerId", "CustomerID"}, {"siteId", "SiteID"}, {"billRunId", "BillRunID"}, {"currencyId", "CurrencyID"},
+			{"contractOwnerId", "ContractOwnerID"}, {byScope, "ContractOwnerID"}},
+		tx.ListInvoices)
 }

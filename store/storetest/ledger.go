@@ -270,6 +270,9 @@ func testRoundTripLedgerEntries(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		same(t, "ListEntries", ch.entries, list)
+		for _, e := range ch.entries {
+			entryColumnsLand(t, tx, e)
+		}
 		// PostEntry's cached balance and ledger position on the customer.
 		written(t, "Customer after postings", ch.cust, nil)
 		got, err := tx.Customer(rtScope, ch.cust.ID, false)
@@ -279,4 +282,15 @@ func testRoundTripLedgerEntries(t *testing.T, s store.Store) {
 		same(t, "Customer after postings", ch.cust, got)
 		return nil
 	})
+}
+
+// entryColumnsLand: ListEntries filters on id, customerId (and customer_id, the service's own
+// parameter), currencyId and invoiceId and scopes by contract owner, each of which must find the
+// written entry by its own value only.
+func entryColumnsLand(t *testing.T, tx store.Tx, e ep.LedgerEntry) {
+	t.Helper()
+	landWhereNamed(t, fmt.Sprintf("ListEntries(entry %d)", e.ID), e, func(e ep.LedgerEntry) int64 { return e.ID },
+		[]column{{"id", "ID"}, {"customerId", "CustomerID"}, {"customer_id", "CustomerID"}, {"currencyId", "CurrencyID"},
+			{"invoiceId", "InvoiceID"}, {byScope, "ContractOwnerID"}},
+		tx.ListEntries)
 }

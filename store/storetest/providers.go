@@ -130,6 +130,7 @@ func testRoundTripProviders(t *testing.T, s store.Store) {
 					t.Fatal(err)
 				}
 				same(t, phase+": ListProviders("+want.Name+")", []ep.PaymentProvider{*want}, list)
+				providerColumnsLand(t, tx, phase, want)
 			}
 			return nil
 		})
@@ -150,4 +151,17 @@ func testRoundTripProviders(t *testing.T, s store.Store) {
 	written(t, "PaymentProvider after update", p, nil)
 	tx(t, s, func(tx store.Tx) error { return tx.UpdateProvider(p) })
 	check("updated TTTT")
+}
+
+// providerColumnsLand: ListProviders filters on id and on contractOwnerId (any of the provider's
+// owners) and scopes by contract owner, each of which must find the written provider by its own
+// values only.
+func providerColumnsLand(t *testing.T, tx store.Tx, phase string, p *ep.PaymentProvider) {
+	t.Helper()
+	cols := []column{{"id", "ID"}}
+	for i := range p.ContractOwnerIDs {
+		owner := fmt.Sprintf("ContractOwnerIDs[%d]", i)
+		cols = append(cols, column{"contractOwnerId", owner}, column{byScope, owner})
+	}
+	landWhereNamed(t, phase+": ListProviders("+p.Name+")", *p, func(p ep.PaymentProvider) int64 { return int64(p.ID) }, cols, tx.ListProviders)
 }

@@ -33,6 +33,16 @@ func testRoundTripRefunds(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		same(t, "ListRefunds", []ep.Refund{*r}, list)
+		refundColumnsLand(t, tx, r)
 		return nil
 	})
+}
+
+// refundColumnsLand: ListRefunds filters on id, invoiceId and customerId and scopes by contract
+// owner, each of which must find the written refund by its own value only.
+func refundColumnsLand(t *testing.T, tx store.Tx, r *ep.Refund) {
+	t.Helper()
+	landWhereNamed(t, "ListRefunds", *r, func(r ep.Refund) int64 { return r.ID },
+		[]column{{"id", "ID"}, {"invoiceId", "InvoiceID"}, {"customerId", "CustomerID"}, {byScope, "ContractOwnerID"}},
+		tx.ListRefunds)
 }

@@ -2,12 +2,14 @@ package storetest
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
 	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
 )
 
@@ -196,8 +198,137 @@ func same(t *testing.T, what string, want, got any) {
 	t.Errorf("%s: read back differs from what was written:\n  %s", what, strings.Join(d, "\n  "))
 }
 
-// testRoundTripGuards: the fixture guard and the field diff themselves fail when they must, so
-// the round-trip tests above cannot pass vacuously.
+// byScope, as the param of a column, stands for the list's scope: the row is looked for with
+// store.Scope{Owners: []int32{v}} instead of a filter.
+const byScope = "(scope)"
+
+// column pairs a list's filter parameter on an id-like column with the field of the written row
+// that column must hold, as leaves names it ("CustomerID", "Details.PaymentProviderID",
+// "ContractOwnerIDs[1]").
+type column struct{ param, field string }
+
+// idFields returns the id-like fields of v by path: the integers whose field name ends in ID,
+// and the elements of an integer slice whose name ends in IDs.
+func idFields(v any) map[string]int64 {
+	out := map[string]int64{}
+	leaves(reflect.ValueOf(v), "", func(path string, f reflect.Value) {
+		switch f.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if name := baseField(path); strings.HasSuffix(name, "ID") || strings.HasSuffix(name, "IDs") {
+				out[path] = f.Int()
+			}
+		}
+	})
+	return out
+}
+
+// baseField is the last field name of path without its index: "ContractOwnerIDs[1]" →
+// "ContractOwnerIDs", "Details.PaymentProviderID" → "PaymentProviderID".
+func baseField(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		path = path[i+1:]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// landWhereNamed checks that the id-like columns of a written row hold what they are named
+// after, which a round trip cannot see: a column list with two names swapped writes and reads
+// consistently, so the row reads back whole while customer ids sit in contract_owner_id. For each
+// column, listing with the row's own value of the field finds the row (key identifies it), and
+// listing with the value of any other id-like field of the row does not. The row must have
+// passed written: its id-like fields are distinct.
+func landWhereNamed[T any](t *testing.T, what string, row T, key func(T) int64, cols []column, list func(store.Scope, query.List) ([]T, int64, error)) {
+	t.Helper()
+	problems, err := columnProblems(row, key, cols, list)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if len(problems) > 0 {
+		t.Errorf("%s: columns do not hold what they are named after:\n  %s", what, strings.Join(problems, "\n  "))
+	}
+}
+
+// columnProblems is the check of landWhereNamed: each lookup that finds the row when it must not,
+// or misses it when it must find it.
+func columnProblems[T any](row T, key func(T) int64, cols []column, list func(store.Scope, query.List) ([]T, int64, error)) ([]string, error) {
+	ids := idFields(row)
+	paths := make([]string, 0, len(ids))
+	for p := range ids {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for i, p := range paths {
+		for _, q := range paths[i+1:] {
+			if ids[p] == ids[q] && baseField(p) != baseField(q) {
+				return nil, fmt.Errorf("%s and %s are both %d: the row cannot tell its columns apart", p, q, ids[p])
+			}
+		}
+	}
+	finds := func(c column, v int64) (bool, error) {
+		s, l := store.AllOwners, page(1000)
+		if c.param == byScope {
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				return false, nil // cannot be a contract owner
+			}
+			s = store.Scope{Owners: []int32{int32(v)}}
+		} else {
+			l = page(1000, query.Cond{Param: c.param, Op: query.OpEq, IDs: []int64{v}})
+		}
+		got, total, err := list(s, l)
+		if err != nil {
+			return false, fmt.Errorf("%s = %d: %w", c.param, v, err)
+		}
+		if int64(len(got)) != total {
+			return false, fmt.Errorf("%s = %d: %d rows on the page of %d in all: make the page larger", c.param, v, len(got), total)
+		}
+		for _, r := range got {
+			if key(r) == key(row) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	filtered := func(c column) string {
+		if c.param == byScope {
+			return "the column the scope filters"
+		}
+		return "the column " + c.param + " filters"
+	}
+	var problems []string
+	for _, c := range cols {
+		v, ok := ids[c.field]
+		if !ok {
+			return nil, fmt.Errorf("%s is not an id-like field of the row (it has %v)", c.field, paths)
+		}
+		if found, err := finds(c, v); err != nil {
+			return nil, err
+		} else if !found {
+			problems = append(problems, fmt.Sprintf("%s = %d (its %s) misses the row: %s does not hold %s", c.param, v, c.field, filtered(c), c.field))
+		}
+		others := 0
+		for _, p := range paths {
+			if baseField(p) == baseField(c.field) {
+				continue // another element of the same field (a provider's other owners) may match
+			}
+			others++
+			if found, err := finds(c, ids[p]); err != nil {
+				return nil, err
+			} else if found {
+				problems = append(problems, fmt.Sprintf("%s = %d (its %s) finds the row: %s holds %s", c.param, ids[p], p, filtered(c), p))
+			}
+		}
+		if others == 0 {
+			return nil, fmt.Errorf("%s: the row has no other id-like field to tell %s from", c.param, c.field)
+		}
+	}
+	return problems, nil
+}
+
+// testRoundTripGuards: the fixture guard, the field diff and the column check themselves fail
+// when they must, so the round-trip tests cannot pass vacuously.
 func testRoundTripGuards(t *testing.T, _ store.Store) {
 	full := func() *ep.Site {
 		return &ep.Site{ID: 9, CustomerID: 6, ContractOwnerID: 41, SiteName: "a", StartDate: "b", EndDate: str("c"),
@@ -248,5 +379,43 @@ func testRoundTripGuards(t *testing.T, _ store.Store) {
 	diff("", reflect.ValueOf([]byte("ab")), reflect.ValueOf([]byte("ba")), &d)
 	if !reflect.DeepEqual(d, []string{`: want "ab", got "ba"`}) {
 		t.Errorf("diff of bytes = %q", d)
+	}
+
+	// The column check, against a list of one site that stores customer ids in the contract-owner
+	// column and owners in the customer column (written and read back consistently, so a round
+	// trip passes): both the customerId filter and the scope catch it.
+	site := *full()
+	fake := func(customer, owner func(ep.Site) int64) func(store.Scope, query.List) ([]ep.Site, int64, error) {
+		return func(s store.Scope, l query.List) ([]ep.Site, int64, error) {
+			if !s.All && !s.Sees(int32(owner(site))) {
+				return nil, 0, nil
+			}
+			for _, c := range l.Conds {
+				if stored := map[string]int64{"id": site.ID, "customerId": customer(site)}[c.Param]; stored != c.IDs[0] {
+					return nil, 0, nil
+				}
+			}
+			return []ep.Site{site}, 1, nil
+		}
+	}
+	customerCol, ownerCol := func(s ep.Site) int64 { return s.CustomerID }, func(s ep.Site) int64 { return int64(s.ContractOwnerID) }
+	key := func(s ep.Site) int64 { return s.ID }
+	cols := []column{{"id", "ID"}, {"customerId", "CustomerID"}, {byScope, "ContractOwnerID"}}
+	if p, err := columnProblems(site, key, cols, fake(customerCol, ownerCol)); err != nil || len(p) != 0 {
+		t.Errorf("columns where they are named are refused: %q, %v", p, err)
+	}
+	p, err := columnProblems(site, key, cols, fake(ownerCol, customerCol))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants("swapped columns", p, "customerId = 6 (its CustomerID) misses the row", "customerId = 41 (its ContractOwnerID) finds the row",
+		"(scope) = 41 (its ContractOwnerID) misses the row", "(scope) = 6 (its CustomerID) finds the row")
+	if _, err := columnProblems(site, key, []column{{"siteId", "SiteID"}}, fake(customerCol, ownerCol)); err == nil {
+		t.Error("a column naming a field the row does not have is accepted")
+	}
+	equal := site
+	equal.CustomerID = int64(equal.ContractOwnerID)
+	if _, err := columnProblems(equal, key, cols, fake(customerCol, ownerCol)); err == nil {
+		t.Error("a row whose id-like fields are not distinct is accepted")
 	}
 }

@@ -60,6 +60,7 @@ func testRoundTripSites(t *testing.T, s store.Store) {
 				t.Fatal(err)
 			}
 			same(t, phase+": ListSites", []ep.Site{*ch.site}, list)
+			siteColumnsLand(t, tx, phase, ch.site)
 			return nil
 		})
 	}
@@ -72,4 +73,12 @@ func testRoundTripSites(t *testing.T, s store.Store) {
 	written(t, "Site update", st, nil)
 	tx(t, s, func(tx store.Tx) error { return tx.UpdateSite(st) })
 	check("updated")
+}
+
+// siteColumnsLand: ListSites filters on id and customerId and scopes by contract owner, each of
+// which must find the written site by its own value only.
+func siteColumnsLand(t *testing.T, tx store.Tx, phase string, st *ep.Site) {
+	t.Helper()
+	landWhereNamed(t, phase+": ListSites", *st, func(s ep.Site) int64 { return s.ID },
+		[]column{{"id", "ID"}, {"customerId", "CustomerID"}, {byScope, "ContractOwnerID"}}, tx.ListSites)
 }
