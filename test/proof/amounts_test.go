@@ -1,4 +1,4 @@
-package moneytest_test
+package proof
 
 import (
 	"encoding/json"

@@ -1,5 +1,5 @@
 //go:build race
 
-package moneytest_test
+package proof
 
 const raceEnabled = true

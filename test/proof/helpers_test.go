@@ -1,9 +1,9 @@
-// Package moneytest_test holds the proof tests of the money operations (invoice and adhoc
+// Package proof holds the end-to-end proofs of the money rules (invoice and adhoc
 // invoice payments, customer payments, balances, adjustments, credit status and refunds): a
 // property test against an independent model, concurrency tests and amount edge cases. Every
 // test talks to the real server over loopback HTTP on both databases, and every response is
 // validated against api/openapi.yaml by apitest.
-package moneytest_test
+package proof
 
 import (
 	"bytes"
@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 		_ = flag.Set("rapid.nofailfile", "true")
 	}
 	code := m.Run()
-	fmt.Printf("moneytest: %d HTTP requests sent, %d responses validated against api/openapi.yaml\n", requests.Load(), apitest.Validated.Load())
+	fmt.Printf("proof: %d HTTP requests sent, %d responses validated against api/openapi.yaml\n", requests.Load(), apitest.Validated.Load())
 	os.Exit(code)
 }
 
