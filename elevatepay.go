@@ -31,7 +31,7 @@ type Customer struct {
 
 // SiteInvoiceDetails is the payment set-up of a site.
 type SiteInvoiceDetails struct {
-	PaymentMethod               *string
+	PaymentMethod               *PaymentMethod
 	MandateStatus               *string
 	MandateReference            *string
 	ThirdPartyCustomerReference *string
@@ -55,7 +55,7 @@ type Invoice struct {
 	CustomerID              int64
 	ContractOwnerID         int32
 	SiteID                  int64
-	BillRunType             string
+	BillRunType             BillRunType
 	BillRunID               *int64
 	InvoiceNumber           string
 	InvoiceDate             string
@@ -64,11 +64,11 @@ type Invoice struct {
 	Outstanding             int64 // minor units
 	CurrencyID              int64
 	Exp                     int32
-	PaymentMethod           *string
+	PaymentMethod           *PaymentMethod
 	AutoCollect             bool
-	PaymentStatus           string
-	ThirdPartyPaymentStatus *string
-	ThirdPartyRefundStatus  *string
+	PaymentStatus           PaymentStatus
+	ThirdPartyPaymentStatus *ThirdPartyPaymentStatus
+	ThirdPartyRefundStatus  *RefundStatus
 	// Money figures maintained with every payment and refund (spec §6.3.1), minor units.
 	Collected      int64 // net collected
 	InFlight       int64 // provider collections in flight
@@ -83,7 +83,7 @@ type InvoicePayment struct {
 	InvoiceID               int64
 	CustomerID              int64
 	ContractOwnerID         int32
-	BillRunType             string
+	BillRunType             BillRunType
 	BillRunID               *int64
 	Amount                  int64 // signed minor units; negative = manual correction
 	CurrencyID              int64
@@ -91,11 +91,11 @@ type InvoicePayment struct {
 	Description             string
 	MetaData                *string
 	ErrorInfo               *string
-	PaymentMethod           string
+	PaymentMethod           PaymentMethod
 	PaymentDate             string
-	CustomerPaymentType     string
+	CustomerPaymentType     CustomerPaymentType
 	CustomerPaymentID       *int64
-	ThirdPartyPaymentStatus *string
+	ThirdPartyPaymentStatus *ThirdPartyPaymentStatus
 	PaymentProviderID       *int32
 	CountsCollected         bool // its amount is part of the invoice's net collected
 	CreatedAt               int64
@@ -107,11 +107,11 @@ type Refund struct {
 	InvoiceID              int64
 	CustomerID             int64
 	ContractOwnerID        int32
-	BillRunType            string
-	ThirdPartyRefundStatus string
+	BillRunType            BillRunType
+	ThirdPartyRefundStatus RefundStatus
 	Description            *string
 	ErrorInfo              *string
-	PaymentMethod          string
+	PaymentMethod          PaymentMethod
 	Amount                 int64
 	CurrencyID             int64
 	Exp                    int32
@@ -147,16 +147,16 @@ type BalanceFigures struct {
 	Balance                       int64
 	TotalPayments                 int64
 	TotalPaymentsSinceLastInvoice int64
-	LiveSiteMethods               []string // payment methods of live sites, distinct
+	LiveSiteMethods               []PaymentMethod // payment methods of live sites, distinct
 }
 
 // PaymentProvider is a system payments are collected through.
 type PaymentProvider struct {
 	ID                                         int32
-	Type                                       string
+	Type                                       PaymentMethod
 	Name                                       string
 	DirectDebitWithName                        *string
-	Status                                     string
+	Status                                     ProviderStatus
 	CreditorIdentifier                         *string
 	InstantBankPayments                        bool
 	RetryIfPossible                            bool
@@ -177,13 +177,13 @@ type LedgerEntry struct {
 	Exp                 int32
 	Description         *string
 	Reference           *string
-	Type                *string // payment method or nil
+	Type                *PaymentMethod // payment method or nil
 	PaymentDate         string
-	CustomerPaymentType string
-	TxnType             string
+	CustomerPaymentType CustomerPaymentType
+	TxnType             TxnType
 	InvoiceID           *int64
 	InvoiceNumber       *string
-	BillRunType         *string
+	BillRunType         *BillRunType
 }
 
 // User is an account of POST /v1/authenticate.
@@ -197,70 +197,4 @@ type User struct {
 	Disabled         bool
 	Failures         int
 	LockedUntil      int64 // unix seconds; 0 = not locked
-}
-
-// Enumerations of the contract (spec §5.2), in documented order.
-var (
-	PaymentMethods = []string{"CHEQUE", "DIRECT_DEBIT", "CANCELLED_DD", "CANCELLED_CARD", "CREDIT_CARD", "PAYPAL", "BACS",
-		"POST_OFFICE_PAYMENT_CARD", "EZYPAY", "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE", "STRIPE_CARD", "STRIPE_DD",
-		"FINASTRA", "FAST_PAY", "OTHER"}
-	ThirdPartyPaymentStatuses = []string{"NEW", "CREATED", "PENDING_CUSTOMER_APPROVAL", "PENDING_SUBMISSION", "SUBMITTED",
-		"CONFIRMED", "PAID_OUT", "CANCELLED", "FAILED", "FAILED_RETRYING", "CHARGED_BACK", "CUSTOMER_APPROVAL_GRANTED",
-		"CUSTOMER_APPROVAL_DENIED", "CHARGEBACK_CANCELLED", "LATE_FAILURE_SETTLED", "CHARGEBACK_SETTLED",
-		"SURCHARGE_FEE_DEBITED", "RESUBMISSION_REQUESTED", "UNSUPPORTED_PAYMENT_TYPE", "UNAUTHORISED_PAYMENT_TYPE",
-		"CUSTOMER_APPROVAL_MISSING", "SURCHARGE_FEE_CREDITED", "MANUALLY_PAID", "UNSENT", "REFUNDED", "PARTIALLY_REFUNDED",
-		"REFUND_PENDING"}
-	ThirdPartyRefundStatuses = []string{"CREATED", "PENDING_SUBMISSION", "SUBMITTED", "PAID", "CANCELLED", "BOUNCED",
-		"FUNDS_RETURNED", "MANUALLY_REFUNDED", "REFUND_SETTLED"}
-	BillRunTypes            = []string{"NORMAL", "ADHOC"}
-	PaymentProviderStatuses = []string{"ACTIVE", "INACTIVE"}
-	PaymentStatuses         = []string{"NA", "PAID", "UNPAID", "PENDING", "REFUNDED", "PART_REFUNDED", "REFUND_PENDING",
-		"WRITTEN_OFF", "DISPUTED", "PARTIALLY_PAID"}
-	CustomerPaymentTypes = []string{"CUSTOMER", "INVOICE", "ADHOC_INVOICE"}
-	TxnTypes             = []string{"INVOICE_CREATED", "ADHOC_INVOICE_CREATED", "PAYMENT", "PAYMENT_REVERSED", "REFUND",
-		"BALANCE_ADJUSTMENT"}
-	MandateStatuses = []string{"NEW", "INACTIVE", "CREATED", "CUSTOMER_APPROVAL_GRANTED", "CUSTOMER_APPROVAL_SKIPPED",
-		"PENDING_SUBMISSION", "SUBMITTED", "ACTIVE", "REINSTATED", "PENDING_CUSTOMER_APPROVAL", "SUSPENDED_BY_PAYER",
-		"FAILED", "CANCELLED", "EXPIRED", "CONSUMED", "BLOCKED", "TRANSFERRED", "REPLACED"}
-)
-
-// Provider families (spec §6.4.3).
-const (
-	FamilyGoCardless = "gocardless"
-	FamilyStripe     = "stripe"
-	FamilyNone       = ""
-)
-
-// MethodFamily returns the adapter family of a payment method or provider type.
-func MethodFamily(method string) string {
-	switch method {
-	case "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "DIRECT_DEBIT":
-		return FamilyGoCardless
-	case "STRIPE", "STRIPE_CARD", "STRIPE_DD":
-		return FamilyStripe
-	}
-	return FamilyNone
-}
-
-// ProviderServesMethod reports whether a provider of type providerType can serve payments of method
-// (spec §5.1.19: "family matching paymentMethod"): same family, or the identical type for types without a family.
-// The site states CANCELLED_DD / CANCELLED_CARD keep the provider the site used before (spec OP-29).
-func ProviderServesMethod(providerType, method string) bool {
-	if method == "CANCELLED_DD" || method == "CANCELLED_CARD" {
-		return MethodFamily(providerType) != FamilyNone
-	}
-	if f := MethodFamily(method); f != FamilyNone {
-		return MethodFamily(providerType) == f
-	}
-	return providerType == method
-}
-
-// Contains reports whether list holds v.
-func Contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

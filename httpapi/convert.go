@@ -42,20 +42,14 @@ func amountPtr(minor *int64, exp int32) *money.Decimal {
 	return &d
 }
 
-func strEnum[T ~string](s *string) *T {
+// enum converts an optional enum value between the contract's generated type and the domain's
+// (both are strings of the same values; the contract check has validated them).
+func enum[T, S ~string](s *S) *T {
 	if s == nil {
 		return nil
 	}
 	v := T(*s)
 	return &v
-}
-
-func enumStr[T ~string](v *T) *string {
-	if v == nil {
-		return nil
-	}
-	s := string(*v)
-	return &s
 }
 
 func boolOr(b *bool, def bool) bool {

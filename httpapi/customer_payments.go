@@ -9,9 +9,9 @@ import (
 func entryOut(e *ep.LedgerEntry) api.CustomerPayment {
 	return api.CustomerPayment{Id: e.ID, CustomerId: e.CustomerID, AmountInMajorCurrency: amount(e.Amount, e.Exp),
 		ResultingCustomerBalance: amount(e.ResultingBalance, e.Exp), CurrencyId: e.CurrencyID, Description: e.Description,
-		Reference: e.Reference, Type: strEnum[api.PaymentMethod](e.Type), PaymentDate: date(e.PaymentDate),
+		Reference: e.Reference, Type: enum[api.PaymentMethod](e.Type), PaymentDate: date(e.PaymentDate),
 		CustomerPaymentType: api.CustomerPaymentType(e.CustomerPaymentType), TxnType: api.TxnType(e.TxnType),
-		InvoiceNumber: e.InvoiceNumber, InvoiceId: e.InvoiceID, BillRunType: strEnum[api.BillRunType](e.BillRunType)}
+		InvoiceNumber: e.InvoiceNumber, InvoiceId: e.InvoiceID, BillRunType: enum[api.BillRunType](e.BillRunType)}
 }
 
 // getCustomerPayments serves GET /v1/customer-payments (spec §4.16: Get a list of customer or invoice payments).
@@ -34,7 +34,7 @@ func (s *Server) createCustomerPayment(c *call) error {
 		return err
 	}
 	e, err := s.svc.CreateCustomerPayment(c.ctx(), c.who(), service.CustomerPaymentInput{CustomerID: int64(req.CustomerId), Amount: req.AmountInMajorCurrency,
-		Description: req.Description, Reference: req.Reference, Type: string(req.Type), BillRunType: enumStr(req.BillRunType),
+		Description: req.Description, Reference: req.Reference, Type: ep.PaymentMethod(req.Type), BillRunType: enum[ep.BillRunType](req.BillRunType),
 		PaymentDate: dateString(req.PaymentDate)})
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 )
 
 func invoicePaymentOut(p *ep.InvoicePayment) api.InvoicePayment {
-	return api.InvoicePayment{Id: p.ID, GeneratedInvoiceId: p.InvoiceID, ThirdPartyPaymentStatus: strEnum[api.ThirdPartyPaymentStatus](p.ThirdPartyPaymentStatus),
+	return api.InvoicePayment{Id: p.ID, GeneratedInvoiceId: p.InvoiceID, ThirdPartyPaymentStatus: enum[api.ThirdPartyPaymentStatus](p.ThirdPartyPaymentStatus),
 		AmountInMajorCurrency: amount(p.Amount, p.Exp), CurrencyId: p.CurrencyID, Description: p.Description, MetaData: p.MetaData,
 		ErrorInfo: p.ErrorInfo, PaymentMethod: api.PaymentMethod(p.PaymentMethod), PaymentDate: date(p.PaymentDate),
 		CustomerPaymentType: api.CustomerPaymentType(p.CustomerPaymentType), CustomerPaymentId: p.CustomerPaymentID}
@@ -27,7 +27,7 @@ func invoicePaymentAsAdhoc(p api.InvoicePayment) api.AdhocInvoicePayment {
 
 // getInvoicePayments serves GET /v1/invoice-payments (spec §4.5: Get a list of available invoice payments).
 func (s *Server) getInvoicePayments(c *call) error {
-	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.who(), "NORMAL", c.list)
+	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.who(), ep.BillRunNormal, c.list)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) getInvoicePayments(c *call) error {
 
 // getAdhocInvoicePayments serves GET /v1/adhoc-invoice-payments (spec §4.8: Get a list of available adhoc invoice payments).
 func (s *Server) getAdhocInvoicePayments(c *call) error {
-	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.who(), "ADHOC", c.list)
+	list, total, err := s.svc.ListInvoicePayments(c.ctx(), c.who(), ep.BillRunAdhoc, c.list)
 	if err != nil {
 		return err
 	}
@@ -49,9 +49,9 @@ func (s *Server) createInvoicePayment(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.who(), service.PaymentInput{InvoiceID: req.GeneratedInvoiceId, BillRunType: "NORMAL",
-		Amount: req.AmountInMajorCurrency, Description: req.Description, PaymentMethod: string(req.PaymentMethod),
-		PaymentDate: dateString(req.PaymentDate), ThirdPartyPaymentStatus: enumStr(req.ThirdPartyPaymentStatus)})
+	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.who(), service.PaymentInput{InvoiceID: req.GeneratedInvoiceId, BillRunType: ep.BillRunNormal,
+		Amount: req.AmountInMajorCurrency, Description: req.Description, PaymentMethod: ep.PaymentMethod(req.PaymentMethod),
+		PaymentDate: dateString(req.PaymentDate), ThirdPartyPaymentStatus: enum[ep.ThirdPartyPaymentStatus](req.ThirdPartyPaymentStatus)})
 	if err != nil {
 		return err
 	}
@@ -64,9 +64,9 @@ func (s *Server) createAdhocInvoicePayment(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.who(), service.PaymentInput{InvoiceID: req.GeneratedAdhocInvoiceId, BillRunType: "ADHOC",
-		Amount: req.AmountInMajorCurrency, Description: req.Description, PaymentMethod: string(req.PaymentMethod),
-		PaymentDate: dateString(req.PaymentDate), ThirdPartyPaymentStatus: enumStr(req.ThirdPartyPaymentStatus)})
+	pay, err := s.svc.CreateInvoicePayment(c.ctx(), c.who(), service.PaymentInput{InvoiceID: req.GeneratedAdhocInvoiceId, BillRunType: ep.BillRunAdhoc,
+		Amount: req.AmountInMajorCurrency, Description: req.Description, PaymentMethod: ep.PaymentMethod(req.PaymentMethod),
+		PaymentDate: dateString(req.PaymentDate), ThirdPartyPaymentStatus: enum[ep.ThirdPartyPaymentStatus](req.ThirdPartyPaymentStatus)})
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Server) getInvoicePayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	pay, err := s.svc.InvoicePayment(c.ctx(), c.who(), id, "NORMAL")
+	pay, err := s.svc.InvoicePayment(c.ctx(), c.who(), id, ep.BillRunNormal)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) getAdhocInvoicePayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	pay, err := s.svc.InvoicePayment(c.ctx(), c.who(), id, "ADHOC")
+	pay, err := s.svc.InvoicePayment(c.ctx(), c.who(), id, ep.BillRunAdhoc)
 	if err != nil {
 		return err
 	}

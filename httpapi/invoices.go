@@ -9,10 +9,10 @@ import (
 func invoiceOut(i *ep.Invoice) api.Invoice {
 	return api.Invoice{Id: i.ID, CustomerId: i.CustomerID, SiteId: i.SiteID, BillRunType: api.BillRunType(i.BillRunType), BillRunId: i.BillRunID,
 		InvoiceNumber: i.InvoiceNumber, InvoiceDate: date(i.InvoiceDate), DueDate: date(i.DueDate), TotalInMajorCurrency: amount(i.Total, i.Exp),
-		OutstandingInMajorCurrency: amount(i.Outstanding, i.Exp), CurrencyId: i.CurrencyID, PaymentMethod: strEnum[api.PaymentMethod](i.PaymentMethod),
+		OutstandingInMajorCurrency: amount(i.Outstanding, i.Exp), CurrencyId: i.CurrencyID, PaymentMethod: enum[api.PaymentMethod](i.PaymentMethod),
 		AutoCollect: i.AutoCollect, PaymentStatus: api.PaymentStatus(i.PaymentStatus),
-		ThirdPartyPaymentStatus: strEnum[api.ThirdPartyPaymentStatus](i.ThirdPartyPaymentStatus),
-		ThirdPartyRefundStatus:  strEnum[api.ThirdPartyRefundStatus](i.ThirdPartyRefundStatus)}
+		ThirdPartyPaymentStatus: enum[api.ThirdPartyPaymentStatus](i.ThirdPartyPaymentStatus),
+		ThirdPartyRefundStatus:  enum[api.ThirdPartyRefundStatus](i.ThirdPartyRefundStatus)}
 }
 
 // getInvoices serves GET /v1/invoices (spec §4.38: Get a list of invoices).
@@ -30,9 +30,9 @@ func (s *Server) createInvoice(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	in := service.InvoiceInput{CustomerID: req.CustomerId, SiteID: req.SiteId, BillRunType: string(req.BillRunType), BillRunID: req.BillRunId,
+	in := service.InvoiceInput{CustomerID: req.CustomerId, SiteID: req.SiteId, BillRunType: ep.BillRunType(req.BillRunType), BillRunID: req.BillRunId,
 		InvoiceNumber: req.InvoiceNumber, InvoiceDate: req.InvoiceDate.Format("2006-01-02"), DueDate: req.DueDate.Format("2006-01-02"),
-		Total: req.TotalInMajorCurrency, CurrencyID: req.CurrencyId, PaymentMethod: enumStr(req.PaymentMethod), AutoCollect: req.AutoCollect}
+		Total: req.TotalInMajorCurrency, CurrencyID: req.CurrencyId, PaymentMethod: enum[ep.PaymentMethod](req.PaymentMethod), AutoCollect: req.AutoCollect}
 	inv, err := s.svc.CreateInvoice(c.ctx(), c.who(), in)
 	if err != nil {
 		return err

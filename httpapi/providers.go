@@ -17,7 +17,7 @@ func providerOut(p *ep.PaymentProvider) api.PaymentProvider {
 }
 
 func providerIn(r *api.PaymentProviderRequest) *ep.PaymentProvider {
-	return &ep.PaymentProvider{Type: string(r.Type), Name: r.Name, DirectDebitWithName: r.DirectDebitWithName, Status: string(r.Status),
+	return &ep.PaymentProvider{Type: ep.PaymentMethod(r.Type), Name: r.Name, DirectDebitWithName: r.DirectDebitWithName, Status: ep.ProviderStatus(r.Status),
 		CreditorIdentifier: r.CreditorIdentifier, InstantBankPayments: boolOr(r.InstantBankPayments, false),
 		RetryIfPossible: boolOr(r.RetryIfPossible, false), AcceptExternalPayments: boolOr(r.AcceptExternalPayments, false),
 		ContractOwnerIDs: append([]int32(nil), r.ContractOwnerIds...), SyncInstantBankPaymentsWithMandateCreation: boolOr(r.SyncInstantBankPaymentsWithMandateCreation, false)}

@@ -27,8 +27,8 @@ func (s *Server) createRefund(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	r, err := s.svc.CreateRefund(c.ctx(), c.who(), service.RefundInput{InvoiceID: req.InvoiceId, BillRunType: enumStr(req.BillRunType),
-		Description: req.Description, PaymentMethod: enumStr(req.PaymentMethod), Amount: req.AmountInMajorCurrency})
+	r, err := s.svc.CreateRefund(c.ctx(), c.who(), service.RefundInput{InvoiceID: req.InvoiceId, BillRunType: enum[ep.BillRunType](req.BillRunType),
+		Description: req.Description, PaymentMethod: enum[ep.PaymentMethod](req.PaymentMethod), Amount: req.AmountInMajorCurrency})
 	if err != nil {
 		return err
 	}

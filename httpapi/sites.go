@@ -9,7 +9,7 @@ import (
 func siteOut(s *ep.Site) api.Site {
 	d := s.Details
 	return api.Site{Id: s.ID, CustomerId: s.CustomerID, SiteName: s.SiteName, StartDate: date(s.StartDate), EndDate: datePtr(s.EndDate),
-		SiteInvoiceDetails: api.SiteInvoiceDetails{PaymentMethod: strEnum[api.PaymentMethod](d.PaymentMethod), MandateStatus: d.MandateStatus,
+		SiteInvoiceDetails: api.SiteInvoiceDetails{PaymentMethod: enum[api.PaymentMethod](d.PaymentMethod), MandateStatus: d.MandateStatus,
 			MandateReference: d.MandateReference, ThirdPartyCustomerReference: d.ThirdPartyCustomerReference, PaymentProviderId: d.PaymentProviderID}}
 }
 
@@ -22,7 +22,7 @@ func siteDetailsIn(d *api.SiteInvoiceDetailsRequest) ep.SiteInvoiceDetails {
 	if d == nil {
 		return ep.SiteInvoiceDetails{}
 	}
-	return ep.SiteInvoiceDetails{PaymentMethod: enumStr(d.PaymentMethod), MandateStatus: d.MandateStatus, MandateReference: d.MandateReference,
+	return ep.SiteInvoiceDetails{PaymentMethod: enum[ep.PaymentMethod](d.PaymentMethod), MandateStatus: d.MandateStatus, MandateReference: d.MandateReference,
 		ThirdPartyCustomerReference: d.ThirdPartyCustomerReference, PaymentProviderID: d.PaymentProviderId}
 }
 

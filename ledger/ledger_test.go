@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"testing"
 
+	ep "github.com/elevatepay/elevatepay"
+
 	"pgregory.net/rapid"
 )
 
 func TestStatus(t *testing.T) {
 	cases := []struct {
 		f    Figures
-		want string
+		want ep.PaymentStatus
 	}{
 		{Figures{Total: 0}, "NA"},
 		{Figures{Total: 0, Collected: 100}, "NA"},
@@ -129,18 +131,5 @@ func TestCreditFigures(t *testing.T) {
 		if bill != tc.bill || diff != tc.diff || pct != tc.pct {
 			t.Errorf("%+v: got %d %d %d", tc, bill, diff, pct)
 		}
-	}
-}
-
-func TestClasses(t *testing.T) {
-	counts := map[string]int{}
-	for s := range classes {
-		counts[Class(s)]++
-	}
-	if len(classes) != 27 || counts[Collected] != 7 || counts[Info] != 2 {
-		t.Errorf("classes: %d statuses, %v", len(classes), counts)
-	}
-	if RefundClass("MANUALLY_REFUNDED") != "settled" || RefundClass("CREATED") != "pending" || RefundClass("BOUNCED") != "failed" {
-		t.Error("refund classes")
 	}
 }

@@ -26,7 +26,7 @@ func (s *Service) AdjustBalance(ctx context.Context, who Caller, in BalanceAdjus
 			return ep.Invalid("amountInMajorCurrency", "must not be 0")
 		}
 		e = &ep.LedgerEntry{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, Amount: amount, CurrencyID: cust.CurrencyID, Exp: cust.Exp,
-			Description: in.Description, PaymentDate: s.today(), CustomerPaymentType: "CUSTOMER", TxnType: "BALANCE_ADJUSTMENT"}
+			Description: in.Description, PaymentDate: s.today(), CustomerPaymentType: ep.PaymentTypeCustomer, TxnType: ep.TxnBalanceAdjustment}
 		return tx.PostEntry(e)
 	})
 	if err != nil {

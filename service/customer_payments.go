@@ -16,8 +16,8 @@ type CustomerPaymentInput struct {
 	Amount      money.Decimal
 	Description *string
 	Reference   *string
-	Type        string
-	BillRunType *string
+	Type        ep.PaymentMethod
+	BillRunType *ep.BillRunType
 	PaymentDate *string
 }
 
@@ -38,8 +38,8 @@ func (s *Service) CreateCustomerPayment(ctx context.Context, who Caller, in Cust
 			return ep.Invalid("amountInMajorCurrency", "must be positive")
 		}
 		e = &ep.LedgerEntry{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, Amount: amount, CurrencyID: cust.CurrencyID, Exp: cust.Exp,
-			Description: in.Description, Reference: in.Reference, Type: &in.Type, PaymentDate: date, CustomerPaymentType: "CUSTOMER",
-			TxnType: "PAYMENT", BillRunType: in.BillRunType}
+			Description: in.Description, Reference: in.Reference, Type: &in.Type, PaymentDate: date, CustomerPaymentType: ep.PaymentTypeCustomer,
+			TxnType: ep.TxnPayment, BillRunType: in.BillRunType}
 		if err := tx.PostEntry(e); err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func allocate(tx store.Tx, e *ep.LedgerEntry, amount int64, open []ep.Invoice, n
 		}
 		pay := &ep.InvoicePayment{InvoiceID: inv.ID, CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, BillRunType: inv.BillRunType,
 			BillRunID: inv.BillRunID, Amount: piece.Amount, CurrencyID: inv.CurrencyID, Exp: inv.Exp, Description: desc, PaymentMethod: *e.Type,
-			PaymentDate: e.PaymentDate, CustomerPaymentType: "CUSTOMER", CustomerPaymentID: &e.ID, CountsCollected: true, CreatedAt: now}
+			PaymentDate: e.PaymentDate, CustomerPaymentType: ep.PaymentTypeCustomer, CustomerPaymentID: &e.ID, CountsCollected: true, CreatedAt: now}
 		if err := tx.CreateInvoicePayment(pay); err != nil {
 			return 0, err
 		}

@@ -94,7 +94,7 @@ func TestAllocation(t *testing.T) {
 			for i, s := range steps {
 				customerPay(t, svc, cust, s.amount, "")
 				for inv, w := range s.want {
-					if got := invoice(t, svc, inv.ID); amt(got.Outstanding) != w[0] || got.PaymentStatus != w[1] {
+					if got := invoice(t, svc, inv.ID); amt(got.Outstanding) != w[0] || string(got.PaymentStatus) != w[1] {
 						t.Errorf("after payment %d: invoice %d %s/%s is %s, %s; want %s, %s", i+1, inv.ID, inv.InvoiceDate, inv.DueDate,
 							amt(got.Outstanding), got.PaymentStatus, w[0], w[1])
 					}

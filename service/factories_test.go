@@ -158,7 +158,7 @@ func mustRefund(t *testing.T, svc *service.Service, inv *ep.Invoice, amount stri
 }
 
 // customerPay posts a customer payment of amount by BACS, restricted to billRunType when not "".
-func customerPay(t *testing.T, svc *service.Service, cust *ep.Customer, amount, billRunType string) *ep.LedgerEntry {
+func customerPay(t *testing.T, svc *service.Service, cust *ep.Customer, amount string, billRunType ep.BillRunType) *ep.LedgerEntry {
 	t.Helper()
 	in := service.CustomerPaymentInput{CustomerID: cust.ID, Amount: money.MustParse(amount), Type: "BACS"}
 	if billRunType != "" {
@@ -202,7 +202,7 @@ func invoice(t *testing.T, svc *service.Service, id int64) *ep.Invoice {
 }
 
 // wantInvoice asserts the stored outstanding amount and payment status of invoice id.
-func wantInvoice(t *testing.T, svc *service.Service, id int64, outstanding, status string) *ep.Invoice {
+func wantInvoice(t *testing.T, svc *service.Service, id int64, outstanding string, status ep.PaymentStatus) *ep.Invoice {
 	t.Helper()
 	inv := invoice(t, svc, id)
 	if got := amt(inv.Outstanding); got != outstanding || inv.PaymentStatus != status {
@@ -258,7 +258,7 @@ func wantCredit(t *testing.T, svc *service.Service, cust *ep.Customer, want stri
 }
 
 // payments lists the invoice payments of one kind ("NORMAL" or "ADHOC") of the database.
-func payments(t *testing.T, svc *service.Service, billRunType string) []ep.InvoicePayment {
+func payments(t *testing.T, svc *service.Service, billRunType ep.BillRunType) []ep.InvoicePayment {
 	t.Helper()
 	list, _, err := svc.ListInvoicePayments(ctx, root, billRunType, allRows)
 	if err != nil {

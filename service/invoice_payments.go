@@ -24,14 +24,6 @@ func saveInvoice(tx store.Tx, inv *ep.Invoice) error {
 	return tx.UpdateInvoiceFigures(inv)
 }
 
-// cpType is the customerPaymentType of entries and payments concerning an invoice.
-func cpType(billRunType string) string {
-	if billRunType == "ADHOC" {
-		return "ADHOC_INVOICE"
-	}
-	return "INVOICE"
-}
-
 func (s *Service) paymentDate(field string, d *string) (string, error) {
 	today := s.today()
 	if d == nil {
@@ -48,16 +40,16 @@ func (s *Service) paymentDate(field string, d *string) (string, error) {
 
 // methodAndDate checks a payment method is a way to pay and returns the payment date (default
 // today, never in the future).
-func (s *Service) methodAndDate(methodField, method string, date *string) (string, error) {
+func (s *Service) methodAndDate(methodField string, method ep.PaymentMethod, date *string) (string, error) {
 	if err := notSiteState(methodField, method); err != nil {
 		return "", err
 	}
 	return s.paymentDate("paymentDate", date)
 }
 
-func notSiteState(field, method string) error {
-	if method == "CANCELLED_DD" || method == "CANCELLED_CARD" {
-		return ep.Invalid(field, method+" is a site state, not a way to pay")
+func notSiteState(field string, method ep.PaymentMethod) error {
+	if method.SiteState() {
+		return ep.Invalid(field, string(method)+" is a site state, not a way to pay")
 	}
 	return nil
 }
@@ -85,12 +77,12 @@ func formatMinor(v int64, exp int32) string { return money.Format(v, exp) }
 // PaymentInput is the body of POST /invoice-payments and POST /adhoc-invoice-payments.
 type PaymentInput struct {
 	InvoiceID               int64
-	BillRunType             string // NORMAL for /invoice-payments, ADHOC for /adhoc-invoice-payments
+	BillRunType             ep.BillRunType // NORMAL for /invoice-payments, ADHOC for /adhoc-invoice-payments
 	Amount                  money.Decimal
 	Description             string
-	PaymentMethod           string
+	PaymentMethod           ep.PaymentMethod
 	PaymentDate             *string
-	ThirdPartyPaymentStatus *string
+	ThirdPartyPaymentStatus *ep.ThirdPartyPaymentStatus
 }
 
 // CreateInvoicePayment records a manual payment or correction, or an external status report
@@ -101,7 +93,7 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in Payme
 		return nil, err
 	}
 	field := "generatedInvoiceId"
-	if in.BillRunType == "ADHOC" {
+	if in.BillRunType == ep.BillRunAdhoc {
 		field = "generatedAdhocInvoiceId"
 	}
 	err = s.write(ctx, who, func(tx store.Tx) error {
@@ -111,7 +103,7 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in Payme
 			return err
 		}
 		if inv.BillRunType != in.BillRunType {
-			if inv.BillRunType == "ADHOC" {
+			if inv.BillRunType == ep.BillRunAdhoc {
 				return ep.Rule(field, fmt.Sprintf("invoice %d is an ADHOC invoice; use /adhoc-invoice-payments", inv.ID))
 			}
 			return ep.Rule(field, fmt.Sprintf("invoice %d is a NORMAL invoice; use /invoice-payments", inv.ID))
@@ -125,13 +117,12 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in Payme
 		}
 		pay = &ep.InvoicePayment{InvoiceID: inv.ID, CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, BillRunType: inv.BillRunType,
 			BillRunID: inv.BillRunID, Amount: amount, CurrencyID: inv.CurrencyID, Exp: inv.Exp, Description: in.Description,
-			PaymentMethod: in.PaymentMethod, PaymentDate: date, CustomerPaymentType: cpType(inv.BillRunType), CreatedAt: s.now().Unix()}
+			PaymentMethod: in.PaymentMethod, PaymentDate: date, CustomerPaymentType: inv.BillRunType.PaymentType(), CreatedAt: s.now().Unix()}
 		if in.ThirdPartyPaymentStatus != nil {
 			return s.externalReport(tx, scope, cust, inv, pay, *in.ThirdPartyPaymentStatus)
 		}
-		switch in.PaymentMethod {
-		case "FINASTRA", "EZYPAY":
-			return ep.Invalid("thirdPartyPaymentStatus", "is required for "+in.PaymentMethod+" payments (no collection can be started)")
+		if in.PaymentMethod.ExternalOnly() {
+			return ep.Invalid("thirdPartyPaymentStatus", "is required for "+string(in.PaymentMethod)+" payments (no collection can be started)")
 		}
 		collection, err := s.startsCollection(tx, scope, cust, inv, in.PaymentMethod)
 		if err != nil {
@@ -151,12 +142,12 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in Payme
 // startsCollection reports whether a payment of method (without a status) is a provider
 // collection (§6.4.1): GoCardless and Stripe families, and DIRECT_DEBIT when a GoCardless-family
 // provider is resolved.
-func (s *Service) startsCollection(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, method string) (bool, error) {
-	switch method {
-	case "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE", "STRIPE_CARD", "STRIPE_DD":
+func (s *Service) startsCollection(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, method ep.PaymentMethod) (bool, error) {
+	switch {
+	case method.ViaProvider():
 		return true, nil
-	case "DIRECT_DEBIT":
-		prov, err := s.resolveProvider(tx, scope, cust, inv, "GO_CARDLESS")
+	case method == ep.MethodDirectDebit:
+		prov, err := s.resolveProvider(tx, scope, cust, inv, ep.MethodGoCardless)
 		if ep.ErrorCode(err) == ep.EINVALID {
 			return false, nil // no GoCardless-family provider: a manual direct debit
 		} else if err != nil {
@@ -170,14 +161,14 @@ func (s *Service) startsCollection(tx store.Tx, scope store.Scope, cust *ep.Cust
 // manualPayment settles a manual payment (positive) or correction (negative) at once (§6.4.1, OP-16).
 func (s *Service) manualPayment(tx store.Tx, inv *ep.Invoice, pay *ep.InvoicePayment) error {
 	f := figures(inv)
-	txn := "PAYMENT"
+	txn := ep.TxnPayment
 	if pay.Amount > 0 {
 		if pay.Amount > f.Available() {
 			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
 				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
 		}
 	} else {
-		txn = "PAYMENT_REVERSED"
+		txn = ep.TxnPaymentReversed
 		if inv.Collected+pay.Amount < inv.RefundsPending+inv.RefundsSettled {
 			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("a correction of %s would leave less collected on invoice %d than its refunds (%s collected, %s refunded or pending)",
 				formatMinor(pay.Amount, inv.Exp), inv.ID, formatMinor(inv.Collected, inv.Exp), formatMinor(inv.RefundsPending+inv.RefundsSettled, inv.Exp)))
@@ -202,14 +193,14 @@ func (s *Service) manualPayment(tx store.Tx, inv *ep.Invoice, pay *ep.InvoicePay
 // resolveProvider finds the provider for a payment of method on an invoice (§6.4.2): the site's
 // provider when its family matches, else the one visible ACTIVE matching provider of the
 // customer's contract owner. It checks the provider is ACTIVE and serves the contract owner.
-func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, method string) (*ep.PaymentProvider, error) {
+func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, method ep.PaymentMethod) (*ep.PaymentProvider, error) {
 	site, err := tx.Site(store.AllOwners, inv.SiteID)
 	if err != nil {
 		return nil, err
 	}
 	var prov *ep.PaymentProvider
 	if id := site.Details.PaymentProviderID; id != nil {
-		if sp, err := tx.Provider(store.AllOwners, *id); err == nil && ep.ProviderServesMethod(sp.Type, method) {
+		if sp, err := tx.Provider(store.AllOwners, *id); err == nil && sp.Type.Serves(method) {
 			prov = sp
 		}
 	}
@@ -221,10 +212,10 @@ func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Custo
 		var matches []ep.PaymentProvider
 		inactive := false
 		for _, c := range list {
-			if !ep.ProviderServesMethod(c.Type, method) || !scope.Sees(cust.ContractOwnerID) {
+			if !c.Type.Serves(method) || !scope.Sees(cust.ContractOwnerID) {
 				continue
 			}
-			if c.Status != "ACTIVE" {
+			if c.Status != ep.ProviderActive {
 				inactive = true
 				continue
 			}
@@ -235,14 +226,14 @@ func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Custo
 			if inactive {
 				return nil, ep.Rule("paymentMethod", "payment provider is inactive")
 			}
-			return nil, ep.Rule("paymentMethod", "no payment provider for method "+method)
+			return nil, ep.Rule("paymentMethod", "no payment provider for method "+string(method))
 		case 1:
 			prov = &matches[0]
 		default:
-			return nil, ep.Rule("paymentMethod", "several payment providers for method "+method+"; set the site's paymentProviderId")
+			return nil, ep.Rule("paymentMethod", "several payment providers for method "+string(method)+"; set the site's paymentProviderId")
 		}
 	}
-	if prov.Status != "ACTIVE" {
+	if prov.Status != ep.ProviderActive {
 		return nil, ep.Rule("paymentMethod", "payment provider is inactive")
 	}
 	if !servesOwner(prov, cust.ContractOwnerID) {
@@ -252,9 +243,9 @@ func (s *Service) resolveProvider(tx store.Tx, scope store.Scope, cust *ep.Custo
 }
 
 // externalReport records a status reported from outside (§6.4.4, OP-19).
-func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, pay *ep.InvoicePayment, status string) error {
-	class := ledger.Class(status)
-	if class == "" {
+func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Customer, inv *ep.Invoice, pay *ep.InvoicePayment, status ep.ThirdPartyPaymentStatus) error {
+	class := status.Class()
+	if class == ep.ClassUnknown {
 		return ep.Invalid("thirdPartyPaymentStatus", "is not a ThirdPartyPaymentStatus")
 	}
 	if pay.Amount < 0 {
@@ -273,22 +264,22 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 	f := figures(inv)
 	var entry *ep.LedgerEntry
 	switch {
-	case class == ledger.Collected:
+	case class == ep.ClassCollected:
 		if pay.Amount > f.Available() {
 			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
 				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
 		}
-		entry = invoiceEntry(inv, pay.Amount, "PAYMENT")
+		entry = invoiceEntry(inv, pay.Amount, ep.TxnPayment)
 		pay.CountsCollected = true
 		inv.Collected += pay.Amount
-	case ledger.IsReversal(status):
+	case status.Reversal():
 		if pay.Amount > f.Refundable() {
 			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("a reversal of %s exceeds what is collected and not refunded on invoice %d (%s)",
 				formatMinor(pay.Amount, inv.Exp), inv.ID, formatMinor(f.Refundable(), inv.Exp)))
 		}
-		entry = invoiceEntry(inv, -pay.Amount, "PAYMENT_REVERSED")
+		entry = invoiceEntry(inv, -pay.Amount, ep.TxnPaymentReversed)
 		inv.Collected -= pay.Amount
-	case class == ledger.InFlight:
+	case class == ep.ClassInFlight:
 		if pay.Amount > f.Available() {
 			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("amount exceeds the amount owed: %s is more than the %s still available to collect on invoice %d",
 				formatMinor(pay.Amount, inv.Exp), formatMinor(f.Available(), inv.Exp), inv.ID))
@@ -313,12 +304,12 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 }
 
 // InvoicePayment returns a visible payment of a normal (NORMAL) or adhoc (ADHOC) invoice.
-func (s *Service) InvoicePayment(ctx context.Context, who Caller, id int64, billRunType string) (*ep.InvoicePayment, error) {
+func (s *Service) InvoicePayment(ctx context.Context, who Caller, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error) {
 	return read(ctx, s, func(tx store.Tx) (*ep.InvoicePayment, error) { return tx.InvoicePayment(who.Scope(), id, billRunType) })
 }
 
 // ListInvoicePayments lists visible payments of normal or adhoc invoices.
-func (s *Service) ListInvoicePayments(ctx context.Context, who Caller, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error) {
+func (s *Service) ListInvoicePayments(ctx context.Context, who Caller, billRunType ep.BillRunType, l query.List) ([]ep.InvoicePayment, int64, error) {
 	return readList(ctx, s, func(tx store.Tx) ([]ep.InvoicePayment, int64, error) {
 		return tx.ListInvoicePayments(who.Scope(), billRunType, l)
 	})

@@ -21,14 +21,14 @@ func newProvider(t *testing.T, svc *service.Service, acceptExternal bool) *ep.Pa
 }
 
 // report records an externally reported FINASTRA payment status of amount on inv (§6.4.4).
-func report(svc *service.Service, inv *ep.Invoice, status, amount string) (*ep.InvoicePayment, error) {
+func report(svc *service.Service, inv *ep.Invoice, status ep.ThirdPartyPaymentStatus, amount string) (*ep.InvoicePayment, error) {
 	return svc.CreateInvoicePayment(ctx, root, service.PaymentInput{InvoiceID: inv.ID, BillRunType: inv.BillRunType,
 		Amount: money.MustParse(amount), PaymentMethod: "FINASTRA", ThirdPartyPaymentStatus: &status})
 }
 
 // manualRefund refunds amount of inv by BACS (FINASTRA refunds must be recorded manually).
 func manualRefund(svc *service.Service, inv *ep.Invoice, amount string) (*ep.Refund, error) {
-	method, a := "BACS", money.MustParse(amount)
+	method, a := ep.MethodBACS, money.MustParse(amount)
 	return svc.CreateRefund(ctx, root, service.RefundInput{InvoiceID: inv.ID, PaymentMethod: &method, Amount: &a})
 }
 
@@ -93,9 +93,9 @@ func TestStatusDerivation(t *testing.T) {
 				newProvider(t, svc, true)
 				cust := newCustomer(t, svc, owner)
 				inv := newInvoice(t, svc, cust, newSite(t, svc, cust), tc.total, "2024-02-01")
-				want := "UNPAID"
+				want := ep.StatusUnpaid
 				if tc.total == "0.00" {
-					want = "NA"
+					want = ep.StatusNA
 				}
 				if inv.PaymentStatus != want || amt(inv.Outstanding) != tc.total {
 					t.Errorf("new invoice: %s %s, want %s %s", amt(inv.Outstanding), inv.PaymentStatus, tc.total, want)
@@ -109,12 +109,12 @@ func TestStatusDerivation(t *testing.T) {
 					case "refund":
 						_, err = refund(svc, inv, s.amount)
 					default:
-						_, err = report(svc, inv, s.op, s.amount)
+						_, err = report(svc, inv, ep.ThirdPartyPaymentStatus(s.op), s.amount)
 					}
 					if err != nil {
 						t.Fatalf("step %d (%s %s): %v", i+1, s.op, s.amount, err)
 					}
-					if got := invoice(t, svc, inv.ID); amt(got.Outstanding) != s.outstanding || got.PaymentStatus != s.status {
+					if got := invoice(t, svc, inv.ID); amt(got.Outstanding) != s.outstanding || string(got.PaymentStatus) != s.status {
 						t.Errorf("after step %d (%s %s): %s %s, want %s %s", i+1, s.op, s.amount, amt(got.Outstanding), got.PaymentStatus, s.outstanding, s.status)
 					}
 				}

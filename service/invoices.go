@@ -13,14 +13,14 @@ import (
 type InvoiceInput struct {
 	CustomerID    int64
 	SiteID        int64
-	BillRunType   string
+	BillRunType   ep.BillRunType
 	BillRunID     *int64
 	InvoiceNumber string
 	InvoiceDate   string
 	DueDate       string
 	Total         money.Decimal
 	CurrencyID    *int64
-	PaymentMethod *string
+	PaymentMethod *ep.PaymentMethod
 	AutoCollect   *bool
 }
 
@@ -67,18 +67,16 @@ func (s *Service) CreateInvoice(ctx context.Context, who Caller, in InvoiceInput
 		inv = &ep.Invoice{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, SiteID: site.ID, BillRunType: in.BillRunType,
 			BillRunID: in.BillRunID, InvoiceNumber: in.InvoiceNumber, InvoiceDate: in.InvoiceDate, DueDate: in.DueDate,
 			Total: total, Outstanding: total, CurrencyID: cust.CurrencyID, Exp: cust.Exp, PaymentMethod: method,
-			AutoCollect: in.AutoCollect != nil && *in.AutoCollect, PaymentStatus: "UNPAID"}
-		if total == 0 {
-			inv.PaymentStatus = "NA"
-		}
+			AutoCollect: in.AutoCollect != nil && *in.AutoCollect}
+		inv.PaymentStatus = figures(inv).Status() // NA for a zero total, else UNPAID
 		if err := tx.CreateInvoice(inv); err != nil {
 			return err
 		}
-		txn, desc := "INVOICE_CREATED", "Invoice "+inv.InvoiceNumber
-		if inv.BillRunType == "ADHOC" {
-			txn, desc = "ADHOC_INVOICE_CREATED", "Adhoc invoice "+inv.InvoiceNumber
+		desc := "Invoice " + inv.InvoiceNumber
+		if inv.BillRunType == ep.BillRunAdhoc {
+			desc = "Adhoc invoice " + inv.InvoiceNumber
 		}
-		e := invoiceEntry(inv, -total, txn)
+		e := invoiceEntry(inv, -total, inv.BillRunType.InvoiceCreated())
 		e.PaymentDate, e.Description = inv.InvoiceDate, &desc
 		if err := tx.PostEntry(e); err != nil {
 			return err

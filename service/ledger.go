@@ -22,9 +22,9 @@ func lockCustomer(tx store.Tx, scope store.Scope, id int64, amount money.Decimal
 	return cust, v, nil
 }
 
-func invoiceEntry(inv *ep.Invoice, amount int64, txn string) *ep.LedgerEntry {
+func invoiceEntry(inv *ep.Invoice, amount int64, txn ep.TxnType) *ep.LedgerEntry {
 	return &ep.LedgerEntry{CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, Amount: amount, CurrencyID: inv.CurrencyID, Exp: inv.Exp,
-		CustomerPaymentType: cpType(inv.BillRunType), TxnType: txn, InvoiceID: &inv.ID, InvoiceNumber: &inv.InvoiceNumber, BillRunType: &inv.BillRunType}
+		CustomerPaymentType: inv.BillRunType.PaymentType(), TxnType: txn, InvoiceID: &inv.ID, InvoiceNumber: &inv.InvoiceNumber, BillRunType: &inv.BillRunType}
 }
 
 // Entries returns a customer's ledger (in posting order).

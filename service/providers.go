@@ -13,10 +13,10 @@ import (
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 
 func checkProvider(p *ep.PaymentProvider) error {
-	if !ep.Contains(ep.PaymentMethods, p.Type) || p.Type == "CANCELLED_DD" || p.Type == "CANCELLED_CARD" {
+	if !p.Type.Valid() || p.Type.SiteState() {
 		return ep.Invalid("type", "must be a PaymentMethod other than CANCELLED_DD and CANCELLED_CARD")
 	}
-	if !ep.Contains(ep.PaymentProviderStatuses, p.Status) {
+	if !ep.Contains(ep.ProviderStatuses, p.Status) {
 		return ep.Invalid("status", "must be ACTIVE or INACTIVE")
 	}
 	if len(p.ContractOwnerIDs) == 0 {

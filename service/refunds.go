@@ -13,16 +13,16 @@ import (
 // RefundInput is the body of POST /refunds.
 type RefundInput struct {
 	InvoiceID     int64
-	BillRunType   *string
+	BillRunType   *ep.BillRunType
 	Description   *string
-	PaymentMethod *string
+	PaymentMethod *ep.PaymentMethod
 	Amount        *money.Decimal
 }
 
 // CreateRefund refunds collected money of an invoice (spec §4.12, §6.6, OP-23). Manual refunds
 // settle at once; refunds that must go through a provider answer 501.
 func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) (r *ep.Refund, err error) {
-	brt := "NORMAL"
+	brt := ep.BillRunNormal
 	if in.BillRunType != nil {
 		brt = *in.BillRunType
 	}
@@ -41,7 +41,7 @@ func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) 
 			}
 		}
 		// Method: blank, or an auto-collected invoice → the method of the last successful payment.
-		var method string
+		var method ep.PaymentMethod
 		if in.PaymentMethod == nil || inv.AutoCollect {
 			last, err := tx.LastSuccessfulPayment(inv.ID)
 			if err != nil {
@@ -57,10 +57,10 @@ func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) 
 		if err := notSiteState("paymentMethod", method); err != nil {
 			return err
 		}
-		switch method {
-		case "FINASTRA", "EZYPAY":
-			return ep.Invalid("paymentMethod", method+" refunds cannot be made through a provider; record them with a manual method")
-		case "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE", "STRIPE_CARD", "STRIPE_DD":
+		switch {
+		case method.ExternalOnly():
+			return ep.Invalid("paymentMethod", string(method)+" refunds cannot be made through a provider; record them with a manual method")
+		case method.ViaProvider():
 			return ep.Errorf(ep.ENOTIMPLEMENTED, "refunds through payment providers (%s) are not implemented yet", method)
 		}
 		refundable := figures(inv).Refundable()
@@ -74,13 +74,13 @@ func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) 
 			return ep.Rule("amountInMajorCurrency", fmt.Sprintf("refund of %s exceeds the refundable amount (%s) of invoice %d",
 				formatMinor(amount, inv.Exp), formatMinor(max(refundable, 0), inv.Exp), inv.ID))
 		}
-		e := invoiceEntry(inv, -amount, "REFUND")
+		e := invoiceEntry(inv, -amount, ep.TxnRefund)
 		e.Type, e.PaymentDate, e.Description = &method, s.today(), in.Description
 		if err := tx.PostEntry(e); err != nil {
 			return err
 		}
 		r = &ep.Refund{InvoiceID: inv.ID, CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, BillRunType: inv.BillRunType,
-			ThirdPartyRefundStatus: "MANUALLY_REFUNDED", Description: in.Description, PaymentMethod: method, Amount: amount,
+			ThirdPartyRefundStatus: ep.RefundManuallyRefunded, Description: in.Description, PaymentMethod: method, Amount: amount,
 			CurrencyID: inv.CurrencyID, Exp: inv.Exp, EntryID: &e.ID, CreatedAt: s.now().Unix()}
 		if err := tx.CreateRefund(r); err != nil {
 			return err

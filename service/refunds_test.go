@@ -69,7 +69,7 @@ func TestRefundCap(t *testing.T) {
 				} else if s.wantErr != "" {
 					wantError(t, err, ep.EINVALID, s.wantErr)
 				}
-				wantInvoice(t, svc, inv.ID, "0.00", s.status)
+				wantInvoice(t, svc, inv.ID, "0.00", ep.PaymentStatus(s.status))
 				wantBalance(t, svc, cust, s.balance)
 			}
 			list, total, err := svc.ListRefunds(ctx, root, allRows)
@@ -141,7 +141,7 @@ func TestRefundCap(t *testing.T) {
 			inv := newInvoice(t, svc, cust, newSite(t, svc, cust), "50.00", "2024-02-01")
 			_, err := refund(svc, inv, "1.00")
 			wantError(t, err, ep.EINVALID, fmt.Sprintf("invoice %d has no successful payment", inv.ID))
-			method := "CHEQUE"
+			method := ep.MethodCheque
 			one := money.MustParse("0.01")
 			_, err = svc.CreateRefund(ctx, root, service.RefundInput{InvoiceID: inv.ID, PaymentMethod: &method, Amount: &one})
 			wantError(t, err, ep.EINVALID, "refund of 0.01 exceeds the refundable amount (0)")
@@ -153,7 +153,7 @@ func TestRefundCap(t *testing.T) {
 		t.Parallel()
 		forEachStore(t, func(t *testing.T, svc *service.Service) {
 			_, inv := paidInvoice(t, svc, "10.00", "10.00")
-			adhoc := "ADHOC"
+			adhoc := ep.BillRunAdhoc
 			_, err := svc.CreateRefund(ctx, root, service.RefundInput{InvoiceID: inv.ID, BillRunType: &adhoc})
 			wantError(t, err, ep.EINVALID, "is a NORMAL invoice, not ADHOC")
 			wantInvoice(t, svc, inv.ID, "0.00", "PAID")

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/query"
@@ -36,7 +37,7 @@ func (s *Service) applySite(tx store.Tx, who Caller, site *ep.Site, cust *ep.Cus
 		}
 	}
 	d := site.Details
-	if d.PaymentMethod != nil && !ep.Contains(ep.PaymentMethods, *d.PaymentMethod) {
+	if d.PaymentMethod != nil && !d.PaymentMethod.Valid() {
 		return ep.Invalid("siteInvoiceDetails.paymentMethod", "is not a PaymentMethod")
 	}
 	if d.MandateStatus != nil && len([]rune(*d.MandateStatus)) > 50 {
@@ -53,10 +54,10 @@ func (s *Service) applySite(tx store.Tx, who Caller, site *ep.Site, cust *ep.Cus
 		if d.PaymentMethod == nil {
 			return ep.Invalid("siteInvoiceDetails.paymentMethod", "is required when paymentProviderId is set")
 		}
-		if !ep.ProviderServesMethod(prov.Type, *d.PaymentMethod) {
-			return ep.Invalid("siteInvoiceDetails.paymentProviderId", "payment provider of type "+prov.Type+" cannot serve payment method "+*d.PaymentMethod)
+		if !prov.Type.Serves(*d.PaymentMethod) {
+			return ep.Invalid("siteInvoiceDetails.paymentProviderId", fmt.Sprintf("payment provider of type %s cannot serve payment method %s", prov.Type, *d.PaymentMethod))
 		}
-		if d.MandateReference != nil && ep.MethodFamily(prov.Type) == ep.FamilyGoCardless {
+		if d.MandateReference != nil && prov.Type.Family() == ep.FamilyGoCardless {
 			// The reference must be checked live with the provider (OP-30); no provider is configured yet.
 			return ep.Invalid("siteInvoiceDetails.mandateReference", "payment provider is not configured, so the mandate reference cannot be checked")
 		}
@@ -119,8 +120,8 @@ func (s *Service) UpdateSite(ctx context.Context, who Caller, id int64, edit fun
 			return err
 		}
 		// Only a changed provider or mandate reference re-runs the provider checks (§4.37).
-		if equalInt32(before.PaymentProviderID, in.Details.PaymentProviderID) && equalString(before.MandateReference, in.Details.MandateReference) &&
-			equalString(before.PaymentMethod, in.Details.PaymentMethod) {
+		if equalPtr(before.PaymentProviderID, in.Details.PaymentProviderID) && equalPtr(before.MandateReference, in.Details.MandateReference) &&
+			equalPtr(before.PaymentMethod, in.Details.PaymentMethod) {
 			saved := in.Details.PaymentProviderID
 			in.Details.PaymentProviderID = nil
 			if err := s.applySite(tx, who, site, cust, in); err != nil {
@@ -138,10 +139,7 @@ func (s *Service) UpdateSite(ctx context.Context, who Caller, id int64, edit fun
 	return site, nil
 }
 
-func equalString(a, b *string) bool {
-	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
-}
-
-func equalInt32(a, b *int32) bool {
+// equalPtr reports whether a and b are both nil or point to equal values.
+func equalPtr[T comparable](a, b *T) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }

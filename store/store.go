@@ -137,11 +137,11 @@ type Tx interface {
 
 	// Money movements (spec §6.1–§6.6). Callers lock the customer row, then the invoice rows.
 	UpdateInvoiceFigures(inv *ep.Invoice) error
-	OpenInvoices(customerID int64, billRunType *string) ([]ep.Invoice, error)
+	OpenInvoices(customerID int64, billRunType *ep.BillRunType) ([]ep.Invoice, error)
 	CreateInvoicePayment(p *ep.InvoicePayment) error
-	InvoicePayment(s Scope, id int64, billRunType string) (*ep.InvoicePayment, error)
+	InvoicePayment(s Scope, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error)
 	LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error)
-	ListInvoicePayments(s Scope, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error)
+	ListInvoicePayments(s Scope, billRunType ep.BillRunType, l query.List) ([]ep.InvoicePayment, int64, error)
 	AddCredit(c *ep.CustomerCredit) error
 	Credits(customerID int64) ([]ep.CustomerCredit, error)
 	UseCredit(entryID, amount int64) error

@@ -94,21 +94,24 @@ func seedDemoData(ctx context.Context, svc *service.Service) error {
 		Scopes: []string{auth.ScopeRead, auth.ScopeWrite, auth.ScopeProviders}}, demoPassword); err != nil && ep.ErrorCode(err) != ep.ECONFLICT {
 		return err
 	}
-	gc := &ep.PaymentProvider{Type: "GO_CARDLESS", Name: "GoCardless UK", DirectDebitWithName: str("ACME UTILITIES"), Status: "ACTIVE",
+	gc := &ep.PaymentProvider{Type: ep.MethodGoCardless, Name: "GoCardless UK", DirectDebitWithName: str("ACME UTILITIES"), Status: ep.ProviderActive,
 		CreditorIdentifier: str("GB12ZZZSDDBARC0000007495895"), InstantBankPayments: true, RetryIfPossible: true,
 		ContractOwnerIDs: []int32{demoOwner}, SyncInstantBankPaymentsWithMandateCreation: true}
-	stripe := &ep.PaymentProvider{Type: "STRIPE", Name: "Stripe cards", Status: "ACTIVE", AcceptExternalPayments: true, ContractOwnerIDs: []int32{demoOwner}}
+	stripe := &ep.PaymentProvider{Type: ep.MethodStripe, Name: "Stripe cards", Status: ep.ProviderActive, AcceptExternalPayments: true, ContractOwnerIDs: []int32{demoOwner}}
 	for _, p := range []*ep.PaymentProvider{gc, stripe} {
 		if err := svc.CreateProvider(ctx, sys, p); err != nil {
 			return err
 		}
 	}
 	type siteSeed struct {
-		name, method string
-		provider     *int32
+		name     string
+		method   ep.PaymentMethod
+		provider *int32
 	}
 	type invoiceSeed struct {
-		number, kind, date, due, total string
+		number           string
+		kind             ep.BillRunType
+		date, due, total string
 	}
 	customers := []struct {
 		in       service.CustomerInput
@@ -117,16 +120,16 @@ func seedDemoData(ctx context.Context, svc *service.Service) error {
 	}{
 		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Acme Ltd", CustomerAccountNumber: str("ACME0001"), CurrencyID: 1,
 			CreditThreshold: dec("500"), OpenBillRunValue: dec("60")},
-			siteSeed{"Acme HQ", "GO_CARDLESS", &gc.ID},
-			[]invoiceSeed{{"INV-000101", "NORMAL", "2024-01-01", "2024-01-31", "80"}, {"INV-000123", "NORMAL", "2024-02-01", "2024-02-29", "120"},
-				{"ADH-000045", "ADHOC", "2024-02-10", "2024-03-10", "45"}}},
+			siteSeed{"Acme HQ", ep.MethodGoCardless, &gc.ID},
+			[]invoiceSeed{{"INV-000101", ep.BillRunNormal, "2024-01-01", "2024-01-31", "80"}, {"INV-000123", ep.BillRunNormal, "2024-02-01", "2024-02-29", "120"},
+				{"ADH-000045", ep.BillRunAdhoc, "2024-02-10", "2024-03-10", "45"}}},
 		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Beta GmbH", CustomerAccountNumber: str("BETA0001"), CurrencyID: 2,
 			CreditThreshold: dec("300")}, // owes 250.50: 83.5 % of the threshold, so percentageDifference=gte:80 finds it
-			siteSeed{"Beta Office", "BACS", nil},
-			[]invoiceSeed{{"INV-000201", "NORMAL", "2024-02-01", "2024-03-01", "250.5"}}},
+			siteSeed{"Beta Office", ep.MethodBACS, nil},
+			[]invoiceSeed{{"INV-000201", ep.BillRunNormal, "2024-02-01", "2024-03-01", "250.5"}}},
 		{service.CustomerInput{ContractOwnerID: demoOwner, CustomerName: "Gamma Inc", CustomerAccountNumber: str("GAMMA001"), CurrencyID: 3},
-			siteSeed{"Gamma Store", "CHEQUE", nil},
-			[]invoiceSeed{{"INV-000301", "NORMAL", "2024-03-01", "2024-03-31", "99.99"}}},
+			siteSeed{"Gamma Store", ep.MethodCheque, nil},
+			[]invoiceSeed{{"INV-000301", ep.BillRunNormal, "2024-03-01", "2024-03-31", "99.99"}}},
 	}
 	for _, c := range customers {
 		cust, err := svc.CreateCustomer(ctx, sys, c.in)
@@ -134,7 +137,7 @@ func seedDemoData(ctx context.Context, svc *service.Service) error {
 			return err
 		}
 		site, err := svc.CreateSite(ctx, sys, service.SiteInput{CustomerID: cust.ID, SiteName: c.site.name, StartDate: str("2023-06-01"),
-			Details: ep.SiteInvoiceDetails{PaymentMethod: str(c.site.method), PaymentProviderID: c.site.provider}})
+			Details: ep.SiteInvoiceDetails{PaymentMethod: &c.site.method, PaymentProviderID: c.site.provider}})
 		if err != nil {
 			return err
 		}
@@ -145,7 +148,7 @@ func seedDemoData(ctx context.Context, svc *service.Service) error {
 				return err
 			}
 			if inv.number == "INV-000101" { // paid by cheque
-				if _, err := svc.CreateInvoicePayment(ctx, sys, service.PaymentInput{InvoiceID: created.ID, BillRunType: "NORMAL",
+				if _, err := svc.CreateInvoicePayment(ctx, sys, service.PaymentInput{InvoiceID: created.ID, BillRunType: ep.BillRunNormal,
 					Amount: money.MustParse("80"), Description: "Cheque 000123", PaymentMethod: "CHEQUE", PaymentDate: str("2024-01-20")}); err != nil {
 					return err
 				}

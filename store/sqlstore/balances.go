@@ -27,7 +27,7 @@ func (t *tx) Balance(customerID int64, today string) (*ep.BalanceFigures, error)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m string
+		var m ep.PaymentMethod
 		if err := rows.Scan(&m); err != nil {
 			return nil, fmt.Errorf("live sites: %w", err)
 		}

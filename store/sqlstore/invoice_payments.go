@@ -15,7 +15,7 @@ var invoicePaymentCols = columns[ep.InvoicePayment]{
 	col("invoice_id", func(p *ep.InvoicePayment) *int64 { return &p.InvoiceID }),
 	col("customer_id", func(p *ep.InvoicePayment) *int64 { return &p.CustomerID }),
 	col("contract_owner_id", func(p *ep.InvoicePayment) *int32 { return &p.ContractOwnerID }),
-	col("bill_run_type", func(p *ep.InvoicePayment) *string { return &p.BillRunType }),
+	col("bill_run_type", func(p *ep.InvoicePayment) *ep.BillRunType { return &p.BillRunType }),
 	nullCol("bill_run_id", func(p *ep.InvoicePayment) **int64 { return &p.BillRunID }),
 	col("amount", func(p *ep.InvoicePayment) *int64 { return &p.Amount }),
 	col("currency_id", func(p *ep.InvoicePayment) *int64 { return &p.CurrencyID }),
@@ -23,11 +23,11 @@ var invoicePaymentCols = columns[ep.InvoicePayment]{
 	col("description", func(p *ep.InvoicePayment) *string { return &p.Description }),
 	nullCol("meta_data", func(p *ep.InvoicePayment) **string { return &p.MetaData }),
 	nullCol("error_info", func(p *ep.InvoicePayment) **string { return &p.ErrorInfo }),
-	col("payment_method", func(p *ep.InvoicePayment) *string { return &p.PaymentMethod }),
+	col("payment_method", func(p *ep.InvoicePayment) *ep.PaymentMethod { return &p.PaymentMethod }),
 	col("payment_date", func(p *ep.InvoicePayment) *string { return &p.PaymentDate }),
-	col("customer_payment_type", func(p *ep.InvoicePayment) *string { return &p.CustomerPaymentType }),
+	col("customer_payment_type", func(p *ep.InvoicePayment) *ep.CustomerPaymentType { return &p.CustomerPaymentType }),
 	nullCol("customer_payment_id", func(p *ep.InvoicePayment) **int64 { return &p.CustomerPaymentID }),
-	nullCol("third_party_payment_status", func(p *ep.InvoicePayment) **string { return &p.ThirdPartyPaymentStatus }),
+	nullCol("third_party_payment_status", func(p *ep.InvoicePayment) **ep.ThirdPartyPaymentStatus { return &p.ThirdPartyPaymentStatus }),
 	nullCol("payment_provider_id", func(p *ep.InvoicePayment) **int32 { return &p.PaymentProviderID }),
 	col("counts_collected", func(p *ep.InvoicePayment) *bool { return &p.CountsCollected }),
 	col("created_at", func(p *ep.InvoicePayment) *int64 { return &p.CreatedAt }),
@@ -45,12 +45,12 @@ func (t *tx) CreateInvoicePayment(p *ep.InvoicePayment) error {
 }
 
 // InvoicePayment returns a visible payment of an invoice of the given bill run type.
-func (t *tx) InvoicePayment(s store.Scope, id int64, billRunType string) (*ep.InvoicePayment, error) {
+func (t *tx) InvoicePayment(s store.Scope, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error) {
 	sc, args := scopeCond(s, "p.contract_owner_id")
 	p, err := invoicePaymentCols.scan(t.queryRow("SELECT "+invoicePaymentCols.sel("p")+" FROM invoice_payments p WHERE p.id = ? AND p.bill_run_type = ? AND "+sc,
 		append([]any{id, billRunType}, args...)...))
 	if isNoRows(err) {
-		if billRunType == "ADHOC" {
+		if billRunType == ep.BillRunAdhoc {
 			return nil, ep.NotFound("adhoc invoice payment")
 		}
 		return nil, ep.NotFound("invoice payment")
@@ -72,12 +72,12 @@ func (t *tx) LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error) 
 	return p, nil
 }
 
-func paymentResource(billRunType, invoiceField, billRunParam string) *resource {
+func paymentResource(billRunType ep.BillRunType, invoiceField, billRunParam string) *resource {
 	return &resource{
 		from: "invoice_payments p",
 		scope: func(s store.Scope) (string, []any) {
 			c, args := scopeCond(s, "p.contract_owner_id")
-			return "p.bill_run_type = ? AND " + c, append([]any{billRunType}, args...)
+			return "p.bill_run_type = ? AND " + c, append([]any{string(billRunType)}, args...)
 		},
 		id: "p.id",
 		fields: map[string]field{
@@ -94,14 +94,14 @@ func paymentResource(billRunType, invoiceField, billRunParam string) *resource {
 }
 
 var (
-	normalPayments = paymentResource("NORMAL", "generatedInvoiceId", "billRunId")
-	adhocPayments  = paymentResource("ADHOC", "generatedAdhocInvoiceId", "adhocBillRunId")
+	normalPayments = paymentResource(ep.BillRunNormal, "generatedInvoiceId", "billRunId")
+	adhocPayments  = paymentResource(ep.BillRunAdhoc, "generatedAdhocInvoiceId", "adhocBillRunId")
 )
 
 // ListInvoicePayments lists payments of normal or of adhoc invoices.
-func (t *tx) ListInvoicePayments(s store.Scope, billRunType string, l query.List) ([]ep.InvoicePayment, int64, error) {
+func (t *tx) ListInvoicePayments(s store.Scope, billRunType ep.BillRunType, l query.List) ([]ep.InvoicePayment, int64, error) {
 	r := normalPayments
-	if billRunType == "ADHOC" {
+	if billRunType == ep.BillRunAdhoc {
 		r = adhocPayments
 	}
 	return listOf(t, r, s, l, invoicePaymentCols, "p", "list invoice payments")

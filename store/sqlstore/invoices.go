@@ -35,7 +35,7 @@ var invoiceCols = columns[ep.Invoice]{
 	col("customer_id", func(i *ep.Invoice) *int64 { return &i.CustomerID }),
 	col("contract_owner_id", func(i *ep.Invoice) *int32 { return &i.ContractOwnerID }),
 	col("site_id", func(i *ep.Invoice) *int64 { return &i.SiteID }),
-	col("bill_run_type", func(i *ep.Invoice) *string { return &i.BillRunType }),
+	col("bill_run_type", func(i *ep.Invoice) *ep.BillRunType { return &i.BillRunType }),
 	nullCol("bill_run_id", func(i *ep.Invoice) **int64 { return &i.BillRunID }),
 	col("invoice_number", func(i *ep.Invoice) *string { return &i.InvoiceNumber }),
 	col("invoice_date", func(i *ep.Invoice) *string { return &i.InvoiceDate }),
@@ -44,11 +44,11 @@ var invoiceCols = columns[ep.Invoice]{
 	col("outstanding", func(i *ep.Invoice) *int64 { return &i.Outstanding }),
 	col("currency_id", func(i *ep.Invoice) *int64 { return &i.CurrencyID }),
 	col("currency_exp", func(i *ep.Invoice) *int32 { return &i.Exp }),
-	nullCol("payment_method", func(i *ep.Invoice) **string { return &i.PaymentMethod }),
+	nullCol("payment_method", func(i *ep.Invoice) **ep.PaymentMethod { return &i.PaymentMethod }),
 	col("auto_collect", func(i *ep.Invoice) *bool { return &i.AutoCollect }),
-	col("payment_status", func(i *ep.Invoice) *string { return &i.PaymentStatus }),
-	nullCol("third_party_payment_status", func(i *ep.Invoice) **string { return &i.ThirdPartyPaymentStatus }),
-	nullCol("third_party_refund_status", func(i *ep.Invoice) **string { return &i.ThirdPartyRefundStatus }),
+	col("payment_status", func(i *ep.Invoice) *ep.PaymentStatus { return &i.PaymentStatus }),
+	nullCol("third_party_payment_status", func(i *ep.Invoice) **ep.ThirdPartyPaymentStatus { return &i.ThirdPartyPaymentStatus }),
+	nullCol("third_party_refund_status", func(i *ep.Invoice) **ep.RefundStatus { return &i.ThirdPartyRefundStatus }),
 	col("collected", func(i *ep.Invoice) *int64 { return &i.Collected }),
 	col("in_flight", func(i *ep.Invoice) *int64 { return &i.InFlight }),
 	col("refunds_pending", func(i *ep.Invoice) *int64 { return &i.RefundsPending }),
@@ -104,12 +104,12 @@ func (t *tx) UpdateInvoiceFigures(i *ep.Invoice) error {
 
 // OpenInvoices returns, locked and oldest first, the customer's invoices that can take part of
 // a customer payment: something outstanding and no provider collection in flight (§6.2).
-func (t *tx) OpenInvoices(customerID int64, billRunType *string) ([]ep.Invoice, error) {
+func (t *tx) OpenInvoices(customerID int64, billRunType *ep.BillRunType) ([]ep.Invoice, error) {
 	q := "SELECT " + invoiceCols.sel("i") + " FROM invoices i WHERE i.customer_id = ? AND i.outstanding > 0 AND i.in_flight = 0"
 	args := []any{customerID}
 	if billRunType != nil {
 		q += " AND i.bill_run_type = ?"
-		args = append(args, *billRunType)
+		args = append(args, string(*billRunType))
 	}
 	q += " ORDER BY i.due_date, i.invoice_date, i.id" + t.d.ForUpdate
 	rows, err := t.query(q, args...)

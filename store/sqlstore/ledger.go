@@ -23,13 +23,13 @@ var entryCols = columns[ep.LedgerEntry]{
 	col("currency_exp", func(e *ep.LedgerEntry) *int32 { return &e.Exp }),
 	nullCol("description", func(e *ep.LedgerEntry) **string { return &e.Description }),
 	nullCol("reference", func(e *ep.LedgerEntry) **string { return &e.Reference }),
-	nullCol("type", func(e *ep.LedgerEntry) **string { return &e.Type }),
+	nullCol("type", func(e *ep.LedgerEntry) **ep.PaymentMethod { return &e.Type }),
 	col("payment_date", func(e *ep.LedgerEntry) *string { return &e.PaymentDate }),
-	col("customer_payment_type", func(e *ep.LedgerEntry) *string { return &e.CustomerPaymentType }),
-	col("txn_type", func(e *ep.LedgerEntry) *string { return &e.TxnType }),
+	col("customer_payment_type", func(e *ep.LedgerEntry) *ep.CustomerPaymentType { return &e.CustomerPaymentType }),
+	col("txn_type", func(e *ep.LedgerEntry) *ep.TxnType { return &e.TxnType }),
 	nullCol("invoice_id", func(e *ep.LedgerEntry) **int64 { return &e.InvoiceID }),
 	nullCol("invoice_number", func(e *ep.LedgerEntry) **string { return &e.InvoiceNumber }),
-	nullCol("bill_run_type", func(e *ep.LedgerEntry) **string { return &e.BillRunType }),
+	nullCol("bill_run_type", func(e *ep.LedgerEntry) **ep.BillRunType { return &e.BillRunType }),
 }
 
 var entryInsert = entryCols.except("id")
@@ -82,7 +82,7 @@ func (t *tx) Entries(s store.Scope, customerID int64) ([]ep.LedgerEntry, error) 
 	return out, rows.Err()
 }
 
-var statement = &resource{
+var ledgerEntries = &resource{
 	from:  "ledger_entries e",
 	owner: "e.contract_owner_id",
 	id:    "e.id",
@@ -133,9 +133,10 @@ var statement = &resource{
 	},
 }
 
-// ListEntries lists ledger entries (the statement; the caller filters by customer_id).
+// ListEntries lists ledger entries, which the contract exposes as CustomerPayment (the caller
+// filters by customer_id).
 func (t *tx) ListEntries(s store.Scope, l query.List) ([]ep.LedgerEntry, int64, error) {
-	return listOf(t, statement, s, l, entryCols, "e", "list entries")
+	return listOf(t, ledgerEntries, s, l, entryCols, "e", "list entries")
 }
 
 // Entry returns one visible ledger entry.

@@ -54,10 +54,10 @@ var providers = &resource{
 // payment_provider_owners (providerOwnerCols).
 var providerCols = columns[ep.PaymentProvider]{
 	col("id", func(p *ep.PaymentProvider) *int32 { return &p.ID }),
-	col("type", func(p *ep.PaymentProvider) *string { return &p.Type }),
+	col("type", func(p *ep.PaymentProvider) *ep.PaymentMethod { return &p.Type }),
 	col("name", func(p *ep.PaymentProvider) *string { return &p.Name }),
 	nullCol("direct_debit_with_name", func(p *ep.PaymentProvider) **string { return &p.DirectDebitWithName }),
-	col("status", func(p *ep.PaymentProvider) *string { return &p.Status }),
+	col("status", func(p *ep.PaymentProvider) *ep.ProviderStatus { return &p.Status }),
 	nullCol("creditor_identifier", func(p *ep.PaymentProvider) **string { return &p.CreditorIdentifier }),
 	col("instant_bank_payments", func(p *ep.PaymentProvider) *bool { return &p.InstantBankPayments }),
 	col("retry_if_possible", func(p *ep.PaymentProvider) *bool { return &p.RetryIfPossible }),

@@ -29,7 +29,7 @@ var siteCols = columns[ep.Site]{
 	col("site_name", func(s *ep.Site) *string { return &s.SiteName }),
 	col("start_date", func(s *ep.Site) *string { return &s.StartDate }),
 	nullCol("end_date", func(s *ep.Site) **string { return &s.EndDate }),
-	nullCol("payment_method", func(s *ep.Site) **string { return &s.Details.PaymentMethod }),
+	nullCol("payment_method", func(s *ep.Site) **ep.PaymentMethod { return &s.Details.PaymentMethod }),
 	nullCol("mandate_status", func(s *ep.Site) **string { return &s.Details.MandateStatus }),
 	nullCol("mandate_reference", func(s *ep.Site) **string { return &s.Details.MandateReference }),
 	nullCol("third_party_customer_reference", func(s *ep.Site) **string { return &s.Details.ThirdPartyCustomerReference }),

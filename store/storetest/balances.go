@@ -18,12 +18,12 @@ func testBalanceAndCreditStatus(t *testing.T, s store.Store) {
 		if err := tx.UpdateCustomer(c); err != nil {
 			t.Fatal(err)
 		}
-		site.Details.PaymentMethod = str("BACS")
+		site.Details.PaymentMethod = ptr(ep.MethodBACS)
 		if err := tx.UpdateSite(site); err != nil {
 			t.Fatal(err)
 		}
 		ended := &ep.Site{CustomerID: c.ID, ContractOwnerID: 7, SiteName: "Old", StartDate: "2020-01-01", EndDate: str("2020-12-31"),
-			Details: ep.SiteInvoiceDetails{PaymentMethod: str("CHEQUE")}}
+			Details: ep.SiteInvoiceDetails{PaymentMethod: ptr(ep.MethodCheque)}}
 		if err := tx.CreateSite(ended); err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +32,7 @@ func testBalanceAndCreditStatus(t *testing.T, s store.Store) {
 		}
 		for _, x := range []struct {
 			amount int64
-			txn    string
+			txn    ep.TxnType
 		}{{-20000, "INVOICE_CREATED"}, {5000, "PAYMENT"}, {-16000, "ADHOC_INVOICE_CREATED"}, {1000, "PAYMENT"}, {-500, "PAYMENT_REVERSED"}, {-500, "BALANCE_ADJUSTMENT"}} {
 			if err := tx.PostEntry(entry(c, x.amount, x.txn)); err != nil {
 				t.Fatal(err)

@@ -31,7 +31,7 @@ func newInvoice(c *ep.Customer, site *ep.Site, number, due string, total int64) 
 		InvoiceDate: "2024-01-01", DueDate: due, Total: total, Outstanding: total, CurrencyID: c.CurrencyID, Exp: c.Exp, PaymentStatus: "UNPAID"}
 }
 
-func entry(c *ep.Customer, amount int64, txn string) *ep.LedgerEntry {
+func entry(c *ep.Customer, amount int64, txn ep.TxnType) *ep.LedgerEntry {
 	return &ep.LedgerEntry{CustomerID: c.ID, ContractOwnerID: c.ContractOwnerID, Amount: amount, CurrencyID: c.CurrencyID, Exp: c.Exp,
 		PaymentDate: "2024-01-01", CustomerPaymentType: "CUSTOMER", TxnType: txn}
 }
@@ -126,7 +126,7 @@ func newChain(t *testing.T, tx store.Tx) *chain {
 		ch.spareSite = s
 	}
 	ch.site = &ep.Site{CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, SiteName: "Round Trip HQ", StartDate: "2023-06-01", EndDate: str("2031-12-31"),
-		Details: ep.SiteInvoiceDetails{PaymentMethod: str("GO_CARDLESS"), MandateStatus: str("ACTIVE"), MandateReference: str("MD-RT-0009"),
+		Details: ep.SiteInvoiceDetails{PaymentMethod: ptr(ep.MethodGoCardless), MandateStatus: str("ACTIVE"), MandateReference: str("MD-RT-0009"),
 			ThirdPartyCustomerReference: str("CU-RT-0009"), PaymentProviderID: i32(ch.prov.ID)}}
 	written(t, "Site", ch.site, map[string]string{"ID": "assigned by CreateSite"})
 	if err := tx.CreateSite(ch.site); err != nil {
@@ -142,8 +142,8 @@ func newChain(t *testing.T, tx store.Tx) *chain {
 	}
 	ch.inv = &ep.Invoice{CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, SiteID: ch.site.ID, BillRunType: "ADHOC", BillRunID: i64(977),
 		InvoiceNumber: "ADH-RT-012", InvoiceDate: "2024-01-05", DueDate: "2024-02-04", Total: 1_234_567, Outstanding: 1_200_003,
-		CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces, PaymentMethod: str("DIRECT_DEBIT"), AutoCollect: true, PaymentStatus: "PARTIALLY_PAID",
-		ThirdPartyPaymentStatus: str("SUBMITTED"), ThirdPartyRefundStatus: str("PENDING_SUBMISSION")}
+		CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces, PaymentMethod: ptr(ep.MethodDirectDebit), AutoCollect: true, PaymentStatus: "PARTIALLY_PAID",
+		ThirdPartyPaymentStatus: ptr(ep.PaySubmitted), ThirdPartyRefundStatus: ptr(ep.RefundPendingSubmission)}
 	figures := "written only by UpdateInvoiceFigures: RoundTripInvoices sets and reads it"
 	written(t, "Invoice", ch.inv, map[string]string{"ID": "assigned by CreateInvoice",
 		"Collected": figures, "InFlight": figures, "RefundsPending": figures, "RefundsSettled": figures})
@@ -170,13 +170,13 @@ func (ch *chain) postEntries(t *testing.T, tx store.Tx) {
 		}
 	}
 	e0 := ep.LedgerEntry{CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, Amount: -1_234_567, CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces,
-		Description: str("Adhoc invoice raised"), Reference: str("REF-RT-1"), Type: str("DIRECT_DEBIT"), PaymentDate: "2024-01-05",
+		Description: str("Adhoc invoice raised"), Reference: str("REF-RT-1"), Type: ptr(ep.MethodDirectDebit), PaymentDate: "2024-01-05",
 		CustomerPaymentType: "ADHOC_INVOICE", TxnType: "ADHOC_INVOICE_CREATED", InvoiceID: i64(ch.inv.ID), InvoiceNumber: str(ch.inv.InvoiceNumber),
-		BillRunType: str("ADHOC")}
+		BillRunType: ptr(ep.BillRunAdhoc)}
 	e1 := ep.LedgerEntry{CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, Amount: 30_011, CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces,
-		Description: str("Payment received"), Reference: str("REF-RT-2"), Type: str("GO_CARDLESS"), PaymentDate: "2024-01-20",
+		Description: str("Payment received"), Reference: str("REF-RT-2"), Type: ptr(ep.MethodGoCardless), PaymentDate: "2024-01-20",
 		CustomerPaymentType: "INVOICE", TxnType: "PAYMENT", InvoiceID: i64(ch.inv.ID), InvoiceNumber: str("ADH-RT-012/P"),
-		BillRunType: str("NORMAL")}
+		BillRunType: ptr(ep.BillRunNormal)}
 	server := "assigned by PostEntry"
 	for i, e := range []*ep.LedgerEntry{&e0, &e1} {
 		written(t, fmt.Sprint("LedgerEntry ", i), e, map[string]string{"ID": server, "Seq": server, "ResultingBalance": server})
@@ -207,7 +207,7 @@ func (ch *chain) payment(t *testing.T, tx store.Tx) *ep.InvoicePayment {
 	p := &ep.InvoicePayment{InvoiceID: ch.inv.ID, CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, BillRunType: "ADHOC", BillRunID: i64(977),
 		Amount: 30_011, CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces, Description: "Collection round trip", MetaData: str(`{"run":"rt"}`),
 		ErrorInfo: str("retried once"), PaymentMethod: "GO_CARDLESS", PaymentDate: "2024-01-20", CustomerPaymentType: "INVOICE",
-		CustomerPaymentID: i64(ch.entries[1].ID), ThirdPartyPaymentStatus: str("PAID_OUT"), PaymentProviderID: i32(ch.prov.ID),
+		CustomerPaymentID: i64(ch.entries[1].ID), ThirdPartyPaymentStatus: ptr(ep.PayPaidOut), PaymentProviderID: i32(ch.prov.ID),
 		CountsCollected: true, CreatedAt: 1_705_700_001}
 	written(t, "InvoicePayment", p, map[string]string{"ID": "assigned by CreateInvoicePayment"})
 	if err := tx.CreateInvoicePayment(p); err != nil {
@@ -229,7 +229,7 @@ func (ch *chain) normalPayment(t *testing.T, tx store.Tx) *ep.InvoicePayment {
 	p := &ep.InvoicePayment{InvoiceID: inv.ID, CustomerID: ch.cust.ID, ContractOwnerID: rtOwner, BillRunType: "NORMAL", BillRunID: i64(983),
 		Amount: 20_011, CurrencyID: ch.cur.ID, Exp: ch.cur.DecimalPlaces, Description: "Normal collection round trip", MetaData: str(`{"run":"rt-normal"}`),
 		ErrorInfo: str("retried twice"), PaymentMethod: "BACS", PaymentDate: "2024-03-10", CustomerPaymentType: "CUSTOMER",
-		CustomerPaymentID: i64(ch.entries[0].ID), ThirdPartyPaymentStatus: str("CONFIRMED"), PaymentProviderID: i32(ch.spareProv.ID),
+		CustomerPaymentID: i64(ch.entries[0].ID), ThirdPartyPaymentStatus: ptr(ep.PayConfirmed), PaymentProviderID: i32(ch.spareProv.ID),
 		CountsCollected: true, CreatedAt: 1_705_700_003}
 	written(t, "InvoicePayment (normal)", p, map[string]string{"ID": "assigned by CreateInvoicePayment"})
 	if err := tx.CreateInvoicePayment(p); err != nil {

@@ -29,7 +29,7 @@ func testInvoicePayments(t *testing.T, s store.Store) {
 		if err := tx.PostEntry(e); err != nil {
 			t.Fatal(err)
 		}
-		mk := func(i *ep.Invoice, amount int64, method string, counts bool, status *string) *ep.InvoicePayment {
+		mk := func(i *ep.Invoice, amount int64, method ep.PaymentMethod, counts bool, status *ep.ThirdPartyPaymentStatus) *ep.InvoicePayment {
 			p := &ep.InvoicePayment{InvoiceID: i.ID, CustomerID: c.ID, ContractOwnerID: 7, BillRunType: i.BillRunType, BillRunID: i.BillRunID, Amount: amount,
 				CurrencyID: 1, Exp: 2, Description: "d", PaymentMethod: method, PaymentDate: "2024-02-01", CustomerPaymentType: "INVOICE",
 				CustomerPaymentID: &e.ID, CountsCollected: counts, ThirdPartyPaymentStatus: status, CreatedAt: 1}
@@ -40,7 +40,7 @@ func testInvoicePayments(t *testing.T, s store.Store) {
 		}
 		p1 := mk(inv, 3000, "CHEQUE", true, nil)
 		p2 := mk(inv, -1000, "CHEQUE", true, nil)
-		p3 := mk(inv, 2000, "FAST_PAY", false, str("FAILED"))
+		p3 := mk(inv, 2000, "FAST_PAY", false, ptr(ep.PayFailed))
 		pa := mk(adh, 5000, "BACS", true, nil)
 		got, err := tx.InvoicePayment(store.Scope{Owners: []int32{7}}, p1.ID, "NORMAL")
 		if err != nil || got.Amount != 3000 || *got.BillRunID != 310 || *got.CustomerPaymentID != e.ID || got.ThirdPartyPaymentStatus != nil {
@@ -89,17 +89,17 @@ func testRoundTripInvoicePayments(t *testing.T, s store.Store) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			same(t, p.BillRunType+": InvoicePayment", p, got)
+			same(t, string(p.BillRunType)+": InvoicePayment", p, got)
 			list, _, err := tx.ListInvoicePayments(rtScope, p.BillRunType, idIs(p.ID))
 			if err != nil {
 				t.Fatal(err)
 			}
-			same(t, p.BillRunType+": ListInvoicePayments", []ep.InvoicePayment{*p}, list)
+			same(t, string(p.BillRunType)+": ListInvoicePayments", []ep.InvoicePayment{*p}, list)
 			last, err := tx.LastSuccessfulPayment(p.InvoiceID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			same(t, p.BillRunType+": LastSuccessfulPayment", p, last)
+			same(t, string(p.BillRunType)+": LastSuccessfulPayment", p, last)
 			paymentColumnsLand(t, tx, p)
 		}
 		return nil
@@ -116,7 +116,7 @@ func paymentColumnsLand(t *testing.T, tx store.Tx, p *ep.InvoicePayment) {
 	if p.BillRunType == "ADHOC" {
 		invoice, billRun = "generatedAdhocInvoiceId", "adhocBillRunId"
 	}
-	landWhereNamed(t, p.BillRunType+": ListInvoicePayments", *p, func(p ep.InvoicePayment) int64 { return p.ID },
+	landWhereNamed(t, string(p.BillRunType)+": ListInvoicePayments", *p, func(p ep.InvoicePayment) int64 { return p.ID },
 		[]column{{"id", "ID"}, {invoice, "InvoiceID"}, {"currencyId", "CurrencyID"}, {"customerPaymentId", "CustomerPaymentID"},
 			{billRun, "BillRunID"}, {byScope, "ContractOwnerID"}},
 		func(s store.Scope, l query.List) ([]ep.InvoicePayment, int64, error) {

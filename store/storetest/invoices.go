@@ -18,7 +18,7 @@ func testInvoices(t *testing.T, s store.Store) {
 		i2 := newInvoice(c, site, "INV-000123", "2024-02-29", 12000)
 		i3 := newInvoice(c, site, "ADH-000045", "2024-03-15", 4500)
 		i3.BillRunType = "ADHOC"
-		i3.PaymentMethod = str("CHEQUE")
+		i3.PaymentMethod = ptr(ep.MethodCheque)
 		for _, i := range []*ep.Invoice{i1, i2, i3} {
 			if err := tx.CreateInvoice(i); err != nil {
 				t.Fatal(err)
@@ -125,7 +125,7 @@ func testOpenInvoices(t *testing.T, s store.Store) {
 		}
 		paid.Collected, paid.Outstanding, paid.PaymentStatus = 100, 0, "PAID"
 		flight.InFlight, flight.PaymentStatus = 100, "PENDING"
-		flight.ThirdPartyPaymentStatus = str("PENDING_SUBMISSION")
+		flight.ThirdPartyPaymentStatus = ptr(ep.PayPendingSubmission)
 		for _, i := range []*ep.Invoice{paid, flight} {
 			if err := tx.UpdateInvoiceFigures(i); err != nil {
 				t.Fatal(err)
@@ -146,7 +146,7 @@ func testOpenInvoices(t *testing.T, s store.Store) {
 		if fmt.Sprint(order) != "[ADH D B A]" {
 			t.Fatalf("open invoices, oldest first, skipping paid and in-flight ones: %v", order)
 		}
-		normal := "NORMAL"
+		normal := ep.BillRunNormal
 		open, _ = tx.OpenInvoices(c.ID, &normal)
 		if len(open) != 3 {
 			t.Fatalf("NORMAL only: %d", len(open))
@@ -182,7 +182,7 @@ func testRoundTripInvoices(t *testing.T, s store.Store) {
 			same(t, phase+": ListInvoices", []ep.Invoice{*ch.inv}, list)
 			invoiceColumnsLand(t, tx, phase, ch.inv)
 			if open {
-				adhoc := "ADHOC"
+				adhoc := ep.BillRunAdhoc
 				list, err := tx.OpenInvoices(ch.cust.ID, &adhoc)
 				if err != nil {
 					t.Fatal(err)
@@ -195,7 +195,7 @@ func testRoundTripInvoices(t *testing.T, s store.Store) {
 	check("created", true)
 	i := ch.inv
 	i.Collected, i.InFlight, i.RefundsPending, i.RefundsSettled, i.Outstanding = 30_011, 4_553, 1_009, 2_017, 1_199_994
-	i.PaymentStatus, i.ThirdPartyPaymentStatus, i.ThirdPartyRefundStatus = "PART_REFUNDED", str("CONFIRMED"), str("REFUND_SETTLED")
+	i.PaymentStatus, i.ThirdPartyPaymentStatus, i.ThirdPartyRefundStatus = "PART_REFUNDED", ptr(ep.PayConfirmed), ptr(ep.RefundSettled)
 	written(t, "Invoice after UpdateInvoiceFigures", i, nil)
 	tx(t, s, func(tx store.Tx) error { return tx.UpdateInvoiceFigures(i) })
 	check("figures updated", false) // in flight: no longer an open invoice

@@ -107,7 +107,7 @@ func testRefundsAndStatement(t *testing.T, s store.Store) {
 		var entries []*ep.LedgerEntry
 		for _, x := range []struct {
 			amount int64
-			txn    string
+			txn    ep.TxnType
 			desc   string
 			ref    *string
 		}{{-10000, "INVOICE_CREATED", "Invoice N", nil}, {6000, "PAYMENT", "Cheque 7", nil}, {4000, "PAYMENT", "Bank", str("BANK-REF-1")}, {-500, "REFUND", "Goodwill", nil}} {

@@ -332,7 +332,7 @@ func columnProblems[T any](row T, key func(T) int64, cols []column, list func(st
 func testRoundTripGuards(t *testing.T, _ store.Store) {
 	full := func() *ep.Site {
 		return &ep.Site{ID: 9, CustomerID: 6, ContractOwnerID: 41, SiteName: "a", StartDate: "b", EndDate: str("c"),
-			Details: ep.SiteInvoiceDetails{PaymentMethod: str("d"), MandateStatus: str("e"), MandateReference: str("f"),
+			Details: ep.SiteInvoiceDetails{PaymentMethod: ptr[ep.PaymentMethod]("d"), MandateStatus: str("e"), MandateReference: str("f"),
 				ThirdPartyCustomerReference: str("g"), PaymentProviderID: i32(2)}}
 	}
 	if p := fixtureProblems(full(), nil); len(p) != 0 {
@@ -354,8 +354,8 @@ func testRoundTripGuards(t *testing.T, _ store.Store) {
 	nested.Details.MandateReference = nil
 	wants("nil nested pointer", fixtureProblems(nested, nil), "Details.MandateReference is still its zero value")
 	flag := &ep.Invoice{ID: 1, CustomerID: 2, ContractOwnerID: 3, SiteID: 4, BillRunType: "a", BillRunID: i64(5), InvoiceNumber: "b", InvoiceDate: "c",
-		DueDate: "d", Total: 6, Outstanding: 7, CurrencyID: 8, Exp: 9, PaymentMethod: str("e"), PaymentStatus: "f",
-		ThirdPartyPaymentStatus: str("g"), ThirdPartyRefundStatus: str("h"), Collected: 10, InFlight: 11, RefundsPending: 12, RefundsSettled: 13}
+		DueDate: "d", Total: 6, Outstanding: 7, CurrencyID: 8, Exp: 9, PaymentMethod: ptr[ep.PaymentMethod]("e"), PaymentStatus: "f",
+		ThirdPartyPaymentStatus: ptr[ep.ThirdPartyPaymentStatus]("g"), ThirdPartyRefundStatus: ptr[ep.RefundStatus]("h"), Collected: 10, InFlight: 11, RefundsPending: 12, RefundsSettled: 13}
 	wants("false bool", fixtureProblems(flag, nil), "AutoCollect is still its zero value")
 	dup := full()
 	dup.ContractOwnerID = int32(dup.CustomerID)

@@ -24,7 +24,7 @@ func testSites(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		pid := prov.ID
-		got.Details = ep.SiteInvoiceDetails{PaymentMethod: str("GO_CARDLESS"), MandateStatus: str("ACTIVE"), MandateReference: str("MD000XYZ"), PaymentProviderID: &pid}
+		got.Details = ep.SiteInvoiceDetails{PaymentMethod: ptr(ep.MethodGoCardless), MandateStatus: str("ACTIVE"), MandateReference: str("MD000XYZ"), PaymentProviderID: &pid}
 		got.EndDate = str("2024-12-31")
 		if err := tx.UpdateSite(got); err != nil {
 			t.Fatal(err)
@@ -68,7 +68,7 @@ func testRoundTripSites(t *testing.T, s store.Store) {
 	// UpdateSite writes everything but the customer and contract owner, which stay.
 	st := ch.site
 	st.SiteName, st.StartDate, st.EndDate = "Round Trip Annex", "2024-02-02", str("2032-01-31")
-	st.Details = ep.SiteInvoiceDetails{PaymentMethod: str("STRIPE_CARD"), MandateStatus: str("SUSPENDED_BY_PAYER"), MandateReference: str("MD-RT-0009-B"),
+	st.Details = ep.SiteInvoiceDetails{PaymentMethod: ptr(ep.MethodStripeCard), MandateStatus: str("SUSPENDED_BY_PAYER"), MandateReference: str("MD-RT-0009-B"),
 		ThirdPartyCustomerReference: str("CU-RT-0009-B"), PaymentProviderID: i32(ch.spareProv.ID)}
 	written(t, "Site update", st, nil)
 	tx(t, s, func(tx store.Tx) error { return tx.UpdateSite(st) })

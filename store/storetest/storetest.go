@@ -104,3 +104,6 @@ func page(size int, conds ...query.Cond) query.List {
 }
 
 func str(s string) *string { return &s }
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }

@@ -147,7 +147,7 @@ func testFatalInsideTx(t *testing.T, s store.Store) {
 		})
 	}()
 	<-done
-	c, cancel := context.WithTimeout(ctx(), 5*time.Second)
+	c, cancel := context.WithTimeout(ctx(), 30*time.Second)
 	defer cancel()
 	if err := s.Tx(c, func(tx store.Tx) error {
 		_, err := tx.SetSettingIfAbsent("goexit", "2")
