@@ -1,5 +1,5 @@
-// Package elevatepay holds the domain types of the elevatepay payments service
-// and the Error type every layer uses to report failures.
+// The Error type every layer uses to report failures, with its codes.
+
 package elevatepay
 
 import (
