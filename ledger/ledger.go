@@ -110,8 +110,8 @@ func Allocate(amount int64, cands []Candidate) (pieces []Piece, remainder int64)
 }
 
 // CreditFigures is Credit for figures that fit int64, which covers every customer short of an
-// astronomically large debt. It panics if a figure does not fit; callers that take stored
-// balances use Credit.
+// astronomically large debt, for tests that state figures as integers. It panics if a figure
+// does not fit.
 func CreditFigures(balance, openBillRun, threshold int64) (bill, diff, pct100 int64) {
 	b, d, p := Credit(balance, openBillRun, threshold)
 	if !b.IsInt64() || !d.IsInt64() || !p.IsInt64() {
@@ -126,6 +126,9 @@ func CreditFigures(balance, openBillRun, threshold int64) (bill, diff, pct100 in
 // a percent, rounded half away from zero (OP-14). The figures can exceed int64 (a balance near
 // −2^63, or a large bill over a threshold of one minor unit), hence big.Int. It panics if
 // threshold <= 0.
+//
+// The server computes these figures in SQL (store/sqlstore/credit_status.go); Credit is the
+// independent oracle the tests compare that SQL with, written the plain way.
 func Credit(balance, openBillRun, threshold int64) (bill, diff, pct100 *big.Int) {
 	if threshold <= 0 {
 		panic("ledger: credit threshold must be > 0")
