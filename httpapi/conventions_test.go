@@ -12,12 +12,13 @@ import (
 // TestNotImplementedOperations prints the operations that still answer 501 and checks each
 // one does. The list may only shrink: an operation that is not in allowed501 must be built.
 func TestNotImplementedOperations(t *testing.T) {
+	t.Parallel()
 	allowed501 := map[string]bool{
 		"getSitePaymentMandates": true, "createSitePaymentMandate": true, "getPaymentProviderMandate": true,
 		"createPaymentProviderPaymentLink": true, "reprocessPaymentProviderPayments": true, "reprocessInvoicePayment": true,
 		"cancelInvoicePayment": true, "getInstantBankPaymentForMandate": true, "receivePaymentProviderWebhook": true,
 	}
-	e := apitest.New(t, "sqlite")
+	e := newEnv(t, "sqlite")
 	list := e.Server.NotImplemented()
 	t.Logf("%d operations answer 501 Not Implemented: %s", len(list), strings.Join(list, ", "))
 	tok := e.AdminToken()
@@ -42,7 +43,8 @@ func TestNotImplementedOperations(t *testing.T) {
 // TestNotImplementedRequests prints and checks the requests of built operations that still
 // answer 501 because they need a payment provider adapter: provider collections and refunds.
 func TestNotImplementedRequests(t *testing.T) {
-	e := apitest.New(t, "sqlite")
+	t.Parallel()
+	e := newEnv(t, "sqlite")
 	w := seedWorld(t, e)
 	type request struct {
 		name, path string
@@ -67,7 +69,8 @@ func TestNotImplementedRequests(t *testing.T) {
 }
 
 func TestRootRoutes(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		for _, tc := range []struct {
 			path, contentType, contains string
 		}{
@@ -102,7 +105,8 @@ func TestRootRoutes(t *testing.T) {
 
 // TestRequestConventions covers spec §2.3 and §2.10 on both stores.
 func TestRequestConventions(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		tok := w.admin
 		customer := map[string]any{"contractOwnerId": 7, "customerName": "Zeta", "currencyId": 1}
@@ -166,7 +170,8 @@ func TestRequestConventions(t *testing.T) {
 
 // TestListConventions covers paging, sorting, sparse fields, filters and the list headers (§2.4–§2.8).
 func TestListConventions(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		for i := 1; i <= 5; i++ {
 			e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": fmt.Sprintf("Cust %c", 'E'-rune(i-1)),

@@ -20,6 +20,7 @@ import (
 // threshold, 0.01, or 1 yen), in currencies of exponents 2, 0 and 3: sorting and every filter form on
 // percentageDifference answer the same on both engines, with the oracle's exact figures (issue 6, item 9).
 func TestCreditStatusLargeFigures(t *testing.T) {
+	t.Parallel()
 	g := newEngines(t)
 	type customer struct {
 		code         string

@@ -7,15 +7,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/elevatepay/elevatepay/internal/apitest"
 )
 
 // TestDocsMarkNotImplemented: GET /docs shows the "not implemented yet (501)" badge beside
 // exactly the operations of the server's route table that answer 501 (s.NotImplemented()),
 // in the operation's heading, the navigation and the contents table (issue 6, item 20).
 func TestDocsMarkNotImplemented(t *testing.T) {
-	e := apitest.New(t, "sqlite") // the page does not depend on the database
+	t.Parallel()
+	e := newEnv(t, "sqlite") // the page does not depend on the database
 	want := slices.Clone(e.Server.NotImplemented())
 	sort.Strings(want)
 	if len(want) == 0 {

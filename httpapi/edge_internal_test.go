@@ -16,6 +16,7 @@ import (
 )
 
 func TestCanonicalPath(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[string]bool{
 		"/": true, "/v1/currencies": true, "/v1/currencies/": true, "/v1/customers/12": true, "/a%2Fb": true,
 		"": false, "*": false, "//": false, "/v1//x": false, "/./": false, "/v1/../x": false, "/x/.": false, "/x/..": false, "/x//": false,
@@ -30,6 +31,7 @@ func TestCanonicalPath(t *testing.T) {
 
 // TestLogLinesBounded: invented methods and huge paths reach the access log cut short.
 func TestLogLinesBounded(t *testing.T) {
+	t.Parallel()
 	st := testdb.SQLite(t)
 	tokens, err := auth.NewTokens(context.Background(), auth.Config{Secret: []byte("test-secret-of-at-least-thirty-two-bytes!!")})
 	if err != nil {

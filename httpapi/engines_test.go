@@ -40,7 +40,7 @@ func newEngines(t *testing.T) *engines {
 	}
 	g := &engines{doc: doc, notBuilt: map[string]bool{}}
 	for _, engine := range apitest.Engines {
-		e := apitest.New(t, engine)
+		e := newEnv(t, engine)
 		g.envs = append(g.envs, e)
 		g.worlds = append(g.worlds, seedWorld(t, e))
 	}
@@ -168,6 +168,7 @@ func withParam(q url.Values, name, value string) url.Values {
 // list: each is a 400 naming the parameter, the same on both engines (item 7). PostgreSQL used to
 // answer 500 (SQLSTATE 22021) and SQLite matched every row with like:%00.
 func TestControlCharactersInQueryRefused(t *testing.T) {
+	t.Parallel()
 	g := newEngines(t)
 	checked := 0
 	for _, o := range g.getOps() {
@@ -289,6 +290,7 @@ func nest(path string, value any) map[string]any {
 // path, the same on both engines (item 7). PostgreSQL used to answer 500 for the fields without
 // a pattern (username, currency names, the site's mandate fields, …).
 func TestControlCharactersInBodiesRefused(t *testing.T) {
+	t.Parallel()
 	g := newEngines(t)
 	checked := 0
 	for path, item := range g.doc.Paths.Map() {
@@ -481,6 +483,7 @@ func widthOf(format string) int64 {
 // contractOwnerId; int64 for the rest) it is a 400 naming the parameter, within it the request
 // succeeds or finds nothing — the same on both engines (item 8). PostgreSQL used to answer 500.
 func TestIntegerParametersBeyondTheirRange(t *testing.T) {
+	t.Parallel()
 	g := newEngines(t)
 	values := []struct {
 		text string

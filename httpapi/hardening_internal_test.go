@@ -22,6 +22,7 @@ func allocated(fn func()) uint64 {
 // parseJSON (decode, patch) and in Fingerprint (idempotency). The old decoder allocated 41 MB of
 // heap (and 270 MB of stack) for 1 MiB of "[".
 func TestDeepBodyAllocatesNothing(t *testing.T) {
+	// Not parallel: measures the process's heap allocation (runtime.MemStats), which other tests would add to.
 	body := bytes.Repeat([]byte("["), MaxBody)
 	var err error
 	if n := allocated(func() { _, err = parseJSON(body) }); n > 64<<10 {
@@ -36,6 +37,7 @@ func TestDeepBodyAllocatesNothing(t *testing.T) {
 }
 
 func TestCheckShape(t *testing.T) {
+	t.Parallel()
 	for body, ok := range map[string]bool{
 		strings.Repeat("[", 32) + strings.Repeat("]", 32):                              true,
 		strings.Repeat("[", 33) + strings.Repeat("]", 33):                              false,
@@ -63,6 +65,7 @@ func TestCheckShape(t *testing.T) {
 // TestValidateBounded: 40,000 unknown keys cost next to nothing to report (kin-openapi alone
 // built 30 MB of errors), list 20 and count all.
 func TestValidateBounded(t *testing.T) {
+	// Not parallel: measures the process's heap allocation (runtime.MemStats), which other tests would add to.
 	c, err := loadContract()
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +99,7 @@ func TestValidateBounded(t *testing.T) {
 }
 
 func TestLessField(t *testing.T) {
+	t.Parallel()
 	sorted := []string{"a", "a.0", "a.2", "a.10", "a.10.b", "a.x", "ab", "b", "body"}
 	for i := range sorted {
 		for j := range sorted {

@@ -62,7 +62,8 @@ func firstField(m map[string]any) string {
 // POST /v1/authenticate, an authenticated POST (with and without Idempotency-Key, whose
 // fingerprint parses the body too) and a PATCH.
 func TestBodyNestingDepth(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		patchPath := fmt.Sprintf("/v1/customers/%d", w.mine.customer)
 		cases := []struct {
@@ -112,7 +113,8 @@ func TestBodyNestingDepth(t *testing.T) {
 // once per level (41 MB of heap and 270 MB of stack per request). The whole round trip, client
 // and server, runs in this process, so TotalAlloc bounds what the server allocated.
 func TestBodyNestingMemory(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	// Not parallel: measures the process's heap allocation (runtime.MemStats), which other tests would add to.
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		body := bytes.Repeat([]byte("["), 1<<20)
 		e.Post("", "/v1/authenticate", nested(40)).Want(t, 400) // warm up connections and pools
 		var before, after runtime.MemStats
@@ -134,7 +136,8 @@ func TestBodyNestingMemory(t *testing.T) {
 // TestValidationErrorsCapped: 40,000 unknown keys answer a small 400 listing 20 errors and
 // stating how many there were; so do 40,000 invalid array items (a body may hold at most MaxValues values).
 func TestValidationErrorsCapped(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		var b strings.Builder
 		b.WriteString("{")
 		for i := range 40000 {
@@ -195,7 +198,8 @@ func TestValidationErrorsCapped(t *testing.T) {
 // TestExtremeNumbersNamed: numbers that float64 cannot hold, or that do not fit the field,
 // answer 400 naming the field, on an amount and on integer fields.
 func TestExtremeNumbersNamed(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		cust, inv := fmt.Sprint(w.mine.customer), fmt.Sprint(w.mine.invoice)
 		for _, amount := range []string{"1e-400", "1e400", "-0", "1e-7", "123456789012345678901234567890", "1e-19", "-1e400", "0.000000000000000000001"} {

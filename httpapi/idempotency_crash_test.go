@@ -28,6 +28,7 @@ const crashExit = 7
 //   - killed before the commit: nothing happened; the key stays "in progress" until it is
 //     stale, then one retry takes it over and the payment is made exactly once.
 func TestIdempotencyCrash(t *testing.T) {
+	// Not parallel: re-executes the test binary (TestIdempotencyCrashChild) as a server process that crashes.
 	for _, engine := range apitest.Engines {
 		for _, at := range []string{"after-commit", "before-commit"} {
 			t.Run(engine+"/"+at, func(t *testing.T) { testIdempotencyCrash(t, engine, at) })
@@ -37,7 +38,7 @@ func TestIdempotencyCrash(t *testing.T) {
 
 func testIdempotencyCrash(t *testing.T, engine, at string) {
 	loc := apitest.Location(t, engine)
-	e := apitest.Start(t, apitest.OpenStore(t, engine, loc)) // the replica that survives
+	e := startEnv(t, apitest.OpenStore(t, engine, loc)) // the replica that survives
 	w := seedWorld(t, e)
 	body := fmt.Sprintf(`{"generatedInvoiceId":%d,"amountInMajorCurrency":7.25,"description":"Cheque 4711","paymentMethod":"CHEQUE"}`, w.mine.invoice)
 	paymentsPath := fmt.Sprintf("/v1/invoice-payments?page=1&pageSize=100&generatedInvoiceId=%d", w.mine.invoice)
@@ -146,6 +147,7 @@ func startCrashingServer(t *testing.T, engine, loc, at string) string {
 // TestIdempotencyCrashChild is the server process of TestIdempotencyCrash; it does nothing
 // when run on its own.
 func TestIdempotencyCrashChild(t *testing.T) {
+	// Not parallel: sets the package-wide crash hook (SetCrashHook); it is the child process of TestIdempotencyCrash.
 	engine, loc, at := os.Getenv("EP_CRASH_ENGINE"), os.Getenv("EP_CRASH_DB"), os.Getenv("EP_CRASH_AT")
 	if engine == "" {
 		return
@@ -155,7 +157,7 @@ func TestIdempotencyCrashChild(t *testing.T) {
 			os.Exit(crashExit) // no deferred work, no rollback, no response: as kill -9
 		}
 	})
-	e := apitest.Start(t, apitest.OpenStore(t, engine, loc))
+	e := startEnv(t, apitest.OpenStore(t, engine, loc))
 	fmt.Println("LISTEN " + e.URL)
 	time.Sleep(20 * time.Second)
 	t.Fatal("no request reached the crash point")
@@ -165,7 +167,8 @@ func TestIdempotencyCrashChild(t *testing.T) {
 // whose response cannot be kept is rolled back (500, nothing happened); a rejected request's
 // oversized answer is simply not stored, so a retry is judged afresh.
 func TestIdempotencyResponseBound(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	// Not parallel: changes the package-wide bound of stored responses (SetMaxStoredResponse).
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		count := func() string { return e.Get(tok, "/v1/customers?page=1&pageSize=1").Header.Get("X-Total-Count") }
 		body := `{"contractOwnerId":7,"customerName":"Bound Ltd","currencyId":1}`
@@ -198,7 +201,8 @@ func TestIdempotencyResponseBound(t *testing.T) {
 // TestIdempotencyKeyPresentButEmpty: an empty or repeated Idempotency-Key is a 400 naming the
 // header (spec §2.14, 1 to 255 characters), never treated as absent.
 func TestIdempotencyKeyPresentButEmpty(t *testing.T) {
-	e := apitest.New(t, "sqlite")
+	t.Parallel()
+	e := newEnv(t, "sqlite")
 	tok := e.AdminToken()
 	for name, values := range map[string][]string{"empty": {""}, "repeated": {"k1", "k2"}, "space": {" "}} {
 		t.Run(name, func(t *testing.T) {

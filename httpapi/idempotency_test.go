@@ -16,7 +16,8 @@ import (
 )
 
 func TestIdempotencyKeys(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.OwnerToken([]int32{7})
 		post := func(tok, key, body string) *apitest.Response {
 			return e.Do(apitest.Request{Method: "POST", Path: "/v1/customers", Token: tok, Body: body, Header: map[string]string{"Idempotency-Key": key}})
@@ -78,7 +79,8 @@ func TestIdempotencyKeys(t *testing.T) {
 // TestIdempotencyConcurrent sends the same request with the same key from many goroutines at
 // once: exactly one is executed.
 func TestIdempotencyConcurrent(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.OwnerToken([]int32{7})
 		const n = 20
 		var wg sync.WaitGroup
@@ -119,7 +121,8 @@ func TestIdempotencyConcurrent(t *testing.T) {
 // TestIdempotencyAfterCrash covers keys left "in progress" by a request that died: the key is
 // marked executed inside the request's own write transaction, so a retry knows whether it ran.
 func TestIdempotencyAfterCrash(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
 		p := e.PrincipalFor("crash-user", 7)
 		tok := e.Token(p)

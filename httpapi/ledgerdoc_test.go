@@ -17,6 +17,7 @@ import (
 // spec (§6.1, §6.2, §6.3, §6.6, §6.13); the test checks that the server produces them AND that
 // the document's tables show exactly them, so the document and the server cannot drift apart.
 func TestLedgerDocWorkedExample(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../docs/ledger.md")
 	if err != nil {
 		t.Fatalf("read docs/ledger.md: %v", err)
@@ -101,7 +102,7 @@ func TestLedgerDocWorkedExample(t *testing.T) {
 
 	// ---- the server produces them ----
 
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		cust := e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "Ledger Doc Ltd", "customerAccountNumber": "LDOC0001",
 			"currencyId": 1, "creditThreshold": 500, "openBillRunValue": 60}).Want(t, 201).Object(t)

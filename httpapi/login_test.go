@@ -67,9 +67,10 @@ func userRow(t *testing.T, e *apitest.Env, name string) *ep.User {
 // failure counter used to be read without a lock and written back as an absolute value, so on
 // PostgreSQL parallel failures overwrote each other and the account never locked.
 func TestLoginLockoutRace(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	// Not parallel: 30 concurrent logins through the process-wide auth.DefaultChecker gate, which other tests' logins share.
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
-		if err := e.Svc.AddUser(ctx, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+		if err := addUser(ctx, e, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
 		const n = 30
@@ -116,8 +117,9 @@ func TestLoginLockoutRace(t *testing.T) {
 // passwords, then a locked account) while the test holds the checks that got a slot: a payment
 // and a read must still complete, and no more than Limit comparisons may ever run at once.
 func TestLoginFloodDoesNotStallPayments(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
-		if err := e.Svc.AddUser(context.Background(), &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+	// Not parallel: measures a concurrency gate (running, waiting and peak password checks) and the latency of payments under a flood.
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		if err := addUser(context.Background(), e, &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
 		tok := e.AdminToken()
@@ -213,8 +215,9 @@ func TestLoginFloodDoesNotStallPayments(t *testing.T) {
 // outcome is decided from the row at the moment it is recorded, not from the row read before
 // the check.
 func TestLoginLockedWhileChecking(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
-		if err := e.Svc.AddUser(context.Background(), &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+	// Not parallel: holds a password check in flight in the checker's gate while it races failures against it (timing-dependent).
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		if err := addUser(context.Background(), e, &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
 		var first atomic.Bool

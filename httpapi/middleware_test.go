@@ -15,6 +15,7 @@ import (
 // TestPanicBecomes500 checks a panicking handler answers 500 with the error body, is logged
 // with its request id, and the server keeps serving.
 func TestPanicBecomes500(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	s := &Server{log: slog.New(slog.NewJSONHandler(&logs, nil)), metrics: newMetrics(prometheus.NewRegistry(), nil)}
 	h := s.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +49,7 @@ func TestPanicBecomes500(t *testing.T) {
 }
 
 func TestAcceptsJSON(t *testing.T) {
+	t.Parallel()
 	for accept, want := range map[string]bool{
 		"": true, "application/json": true, "*/*": true, "application/*": true, "text/html, application/json;q=0.5": true,
 		"text/html": false, "application/json;q=0": false, "application/xml": false, "Application/JSON": true,

@@ -8,7 +8,8 @@ import (
 )
 
 func TestPaymentProviders(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		both := e.OwnerToken([]int32{7, 8})
 		only7 := e.OwnerToken([]int32{7})
 		gc := map[string]any{"type": "GO_CARDLESS", "name": "GoCardless UK", "directDebitWithName": "ACME UTILITIES", "status": "ACTIVE",
@@ -97,7 +98,8 @@ func TestPaymentProviders(t *testing.T) {
 // TestProviderOwnerFilterScoped: a provider shared by owners 7 and 8 must not reveal owner 8 to
 // a caller who sees only owner 7 (issue 6, item 10).
 func TestProviderOwnerFilterScoped(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		admin := e.AdminToken()
 		e.Post(admin, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Shared", "status": "ACTIVE", "contractOwnerIds": []int32{7, 8}}).Want(t, 201)
 		e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "Eight", "status": "ACTIVE", "contractOwnerIds": []int32{8}}).Want(t, 201)

@@ -13,7 +13,8 @@ import (
 // TestReferenceData walks currencies, customers, sites and invoices in one sequence, each step
 // using what the one before made, so it stays one test rather than one per entity file.
 func TestReferenceData(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		// Currencies: seeded, created, unique code, JPY has no minor unit.
 		list := e.Get(tok, "/v1/currencies?page=1&pageSize=10&code=in:GBP,EUR").Want(t, 200)

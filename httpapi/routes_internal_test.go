@@ -8,6 +8,7 @@ import (
 // TestRouteTableMatchesContract: the route table's method and path of every operation must be
 // the contract's; a misplaced, missing, invented or repeated route stops the server.
 func TestRouteTableMatchesContract(t *testing.T) {
+	t.Parallel()
 	c, err := loadContract()
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,8 @@ func wideArray(n int) string {
 // decoded (decoding costs about 200 bytes a value: a 1 MiB flat array cost 100 MB); up to the
 // bound it is decoded and validated as usual.
 func TestBodyValueCount(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		want := fmt.Sprintf("request body holds more than %d values", httpapi.MaxValues)
 		for name, body := range map[string]string{
 			"array":        wideArray(httpapi.MaxValues + 1),
@@ -56,7 +57,8 @@ func TestBodyValueCount(t *testing.T) {
 // decoded at a time (each may cost about 20 MB); every request still gets its answer, and
 // requests with small bodies are not held up by the gate.
 func TestLargeBodiesGated(t *testing.T) {
-	e := apitest.New(t, "sqlite")
+	// Not parallel: measures the large-body gate (LargeBodiesPeak, in-flight bodies) under a burst of large bodies.
+	e := newEnv(t, "sqlite")
 	body := []byte(`{"brand":"x","username":` + wideArray(httpapi.MaxValues-10) + `,"password":"p"}`)
 	if len(body) <= httpapi.LargeBody {
 		t.Fatalf("test body of %d bytes is not large", len(body))
@@ -95,7 +97,8 @@ func TestLargeBodiesGated(t *testing.T) {
 // TestBadShapeRefusedWhileArriving: a body that nests too deeply is refused as soon as the
 // offending byte arrives; the server does not wait for (or buffer) the rest of a 1 MiB body.
 func TestBadShapeRefusedWhileArriving(t *testing.T) {
-	e := apitest.New(t, "sqlite")
+	t.Parallel()
+	e := newEnv(t, "sqlite")
 	conn, err := net.Dial("tcp", strings.TrimPrefix(e.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +121,8 @@ func TestBadShapeRefusedWhileArriving(t *testing.T) {
 // other validation errors: 20 listed, the total in the message (a body of 40,000 keys with
 // NUL once listed every one of them).
 func TestControlCharacterErrorsCapped(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		var b strings.Builder
 		b.WriteString("{")
 		for i := range 40000 {

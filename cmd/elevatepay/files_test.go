@@ -63,6 +63,7 @@ func warnings(t *testing.T, log string) []string {
 // when the file is readable by others, serve warns naming the file and `chmod 600` (issue 6
 // item 6: the file holds the token signing secret).
 func TestServeWarnsWhenDatabaseFileIsExposed(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "elevatepay.db")
 	if w := warnings(t, serveLog(t, "sqlite:"+path)); len(w) != 0 {
 		t.Errorf("warnings for a new database: %q", w)
@@ -92,6 +93,7 @@ func TestServeWarnsWhenDatabaseFileIsExposed(t *testing.T) {
 // TestDBMaxConns: --db-max-conns and ELEVATEPAY_DB_MAX_CONNS set the PostgreSQL pool size
 // (default 10); values outside 1..1000 are refused with an error naming the flag.
 func TestDBMaxConns(t *testing.T) {
+	t.Parallel()
 	url := testdb.PostgresSchemaURL(t)
 	pool := func(args []string, getenv func(string) string) (int, error) {
 		fs := flag.NewFlagSet("test", flag.ContinueOnError)

@@ -26,6 +26,7 @@ func runIn(t *testing.T, args []string, getenv func(string) string, stdin string
 // the usage on stdout, nothing on stderr (issue 6, item 19: it was exit 1 "flag: help
 // requested", and "users --help" was an unknown command).
 func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
 	cases := map[string][]string{
 		"usage: elevatepay <command>":              {"help", "-h", "--help"},
 		"usage: elevatepay serve [flags]":          {"serve -h", "serve --help", "serve -help", "serve help", "help serve"},
@@ -63,6 +64,7 @@ func TestHelpExitsZero(t *testing.T) {
 
 // TestVersion: `version` and `--version` print the version and commit (item 19).
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		out, _, err := runIn(t, args, noEnv, "")
 		if err != nil || !strings.HasPrefix(out, "elevatepay ") || !strings.Contains(out, "commit ") {
@@ -97,6 +99,7 @@ func TestVersion(t *testing.T) {
 // TestMistakesNameTheFix: a bad flag value is an error naming the flag and the fix, reported
 // before any database is opened or connected to (item 19).
 func TestMistakesNameTheFix(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := "sqlite:" + filepath.Join(dir, "never.db")
 	unreachable := "postgres://postgres@127.0.0.1:1/nothing?sslmode=disable" // nothing listens on port 1
@@ -161,6 +164,7 @@ func TestMistakesNameTheFix(t *testing.T) {
 // TestCommandsNeedTheServersDatabase: token and users never create a SQLite database (a new
 // one would hold a new JWT secret); serve and migrate do (item 18).
 func TestCommandsNeedTheServersDatabase(t *testing.T) {
+	// Not parallel: changes the process's working directory (t.Chdir).
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.db")
 	db := "sqlite:" + missing
@@ -200,6 +204,7 @@ func TestCommandsNeedTheServersDatabase(t *testing.T) {
 // TestTokenFromAnotherDatabase: a token minted against another database is refused with a 401
 // that says its signature did not verify; one minted against the server's database works.
 func TestTokenFromAnotherDatabase(t *testing.T) {
+	t.Parallel()
 	served := "sqlite:" + filepath.Join(t.TempDir(), "served.db")
 	other := "sqlite:" + filepath.Join(t.TempDir(), "other.db")
 	if _, _, err := runIn(t, []string{"migrate", "--database", other}, noEnv, ""); err != nil {
@@ -227,8 +232,10 @@ func TestTokenFromAnotherDatabase(t *testing.T) {
 // the admin claim suggests (reference-data writes need the admin scope); an explicit --scope
 // is kept as given (item 19).
 func TestAdminWithoutScope(t *testing.T) {
+	t.Parallel()
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
 			getenv := noEnv
 			db := "sqlite:" + filepath.Join(t.TempDir(), "admin.db")
 			if engine == "postgres" {

@@ -9,6 +9,7 @@ import (
 // TestServeBoundsHeaders: the served request line and headers are bounded to 64 KiB (not
 // net/http's 1 MiB), while a 50 KB invented method still gets the API's JSON 405.
 func TestServeBoundsHeaders(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, _, stop := startServe(t, []string{"--database", "sqlite:" + dir + "/h.db"}, noEnv)
 	defer stop()

@@ -123,6 +123,7 @@ func runCurl(t *testing.T, line string) (int, string) {
 // TestServeDemo runs the README's run command (`serve --demo`) on a fresh SQLite file and
 // performs every curl command it prints.
 func TestServeDemo(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "demo.db")
 	base, out, stop := startServe(t, []string{"--demo", "--database", "sqlite:" + db}, noEnv)
 	curls := printedCurls(out.String())
@@ -205,6 +206,7 @@ func printedCurls(out string) []string {
 // TestServeDemoPostgres: --demo seeds an empty PostgreSQL database once; a second start says
 // the database already has data, without printing its URL, and its examples still work.
 func TestServeDemoPostgres(t *testing.T) {
+	t.Parallel()
 	url := testdb.PostgresSchemaURL(t)
 	getenv := envOf(map[string]string{"DATABASE_URL": url, "ELEVATEPAY_JWT_SECRET": "a-secret-for-postgres-of-32-bytes-or-more"})
 	_, out, stop := startServe(t, []string{"--demo"}, getenv)
@@ -232,6 +234,7 @@ func TestServeDemoPostgres(t *testing.T) {
 
 // TestCommands covers token, users and migrate against one SQLite file.
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	db := "sqlite:" + filepath.Join(t.TempDir(), "cmd.db")
 	var out, errb bytes.Buffer
 	ctx := context.Background()
@@ -289,6 +292,7 @@ func TestCommands(t *testing.T) {
 
 // TestServePostgres serves from PostgreSQL, where a JWT secret is required.
 func TestServePostgres(t *testing.T) {
+	t.Parallel()
 	url := testdb.PostgresSchemaURL(t)
 	err := run(context.Background(), []string{"serve", "--database", url, "--addr", "127.0.0.1:0"}, noEnv, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "jwt-secret") {
@@ -304,6 +308,7 @@ func TestServePostgres(t *testing.T) {
 
 // TestSignals builds the binary and checks SIGINT and SIGTERM stop it with exit status 0.
 func TestSignals(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--database", "sqlite:"+filepath.Join(t.TempDir(), "sig.db"))

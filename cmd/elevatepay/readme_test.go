@@ -163,6 +163,7 @@ func readmeWalkthrough(t *testing.T) (prose string, commands []string) {
 // must have rows (issue 6, item 17). `go run ./cmd/elevatepay` is replaced by the built
 // binary, and BASE by the address the server printed (it listens on a free port).
 func TestReadmeWalkthrough(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"curl", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (not found in PATH): the README walk-through needs it, and says so; install it, e.g. apt-get install %s", tool, tool)
@@ -295,6 +296,7 @@ func TestReadmeWalkthrough(t *testing.T) {
 // TestBinaryExitStatus checks the built binary itself: help exits 0 printing to stdout, the
 // version is the one set with -ldflags, a mistake exits 1 with the message on stderr.
 func TestBinaryExitStatus(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	cases := []struct {
