@@ -77,10 +77,13 @@ func OpenStore(t testing.TB, engine, location string) store.Store {
 	return testdb.PostgresAt(t, location)
 }
 
+// init lowers the bcrypt cost of the whole test binary before any test runs: a test server
+// stores passwords at the minimum cost, and tests running in parallel never write auth.Cost.
+func init() { auth.Cost = bcrypt.MinCost }
+
 // Start starts a server on st.
 func Start(t testing.TB, st store.Store) *Env {
 	t.Helper()
-	auth.Cost = bcrypt.MinCost
 	tokens, err := auth.NewTokens(context.Background(), auth.Config{Secret: []byte(Secret)})
 	if err != nil {
 		t.Fatal(err)
