@@ -38,6 +38,18 @@ Prints a signed bearer token, signed exactly as the server signs: on SQLite with
 in the database, so run it against the server's database (the same --database, or the same
 directory). The database must exist: run 'elevatepay serve' first.
 With --admin and no --scope the token gets the admin scope, so it can do everything.`,
+	"bench": `usage: elevatepay bench [--database URL] [--concurrency 1,8,32,64] [--duration 10s] [--scenarios a,b,c,d,e,f] [flags]
+
+Load-tests elevatepay on a fresh database it seeds itself (a temporary SQLite file by default,
+or a new schema on the PostgreSQL server of --database, dropped afterwards): it starts this
+binary's server on a loopback port, runs each scenario at each concurrency and measures the
+database's own limit in the same run (pgbench on PostgreSQL, in-process on SQLite). It prints
+requests/s, latency, errors, the server's memory and CPU, and every ratio to the limit; --plot
+draws them. Nothing is asserted: compare ratios, not absolute figures, across machines.
+
+scenarios: a POST /v1/invoice-payments, b POST /v1/customer-payments, c GET
+/v1/customer-balances, d GET /v1/invoice-payments pages (filters, sorts), e 80% c + 20% a,
+f a with a unique Idempotency-Key.`,
 	"users": `usage: elevatepay users <add|list|disable|enable> [flags]
 
 Manages the accounts of POST /v1/authenticate in the server's database (which must exist: run

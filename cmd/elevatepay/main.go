@@ -29,6 +29,7 @@ commands:
   migrate   apply database migrations and exit
   token     print a signed bearer token
   users     add | list | disable | enable accounts of POST /v1/authenticate
+  bench     load-test a fresh seeded server against the database's own limit
   version   print the version and commit
 
 Run 'elevatepay <command> --help' for the flags of a command.`
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runToken(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		err = runUsers(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "bench":
+		err = runBench(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, versionString())
 		return nil

@@ -1,0 +1,254 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// scenario is one kind of traffic.
+type scenario struct {
+	name  string
+	limit string // the limit it is compared with; "" = none
+	next  func(w *worker) request
+}
+
+type request struct {
+	method, path string
+	body         []byte
+	key          string // Idempotency-Key, or none
+}
+
+// scenarios by name. Every client goroutine picks its invoices and customers uniformly at
+// random, so requests of different clients rarely wait for the same customer's row.
+var scenarios = map[string]scenario{
+	"a": {name: "a invoice payment", limit: LimitWrite, next: invoicePayment},
+	"b": {name: "b customer payment", limit: LimitWrite, next: func(w *worker) request {
+		return request{method: "POST", path: "/v1/customer-payments",
+			body: fmt.Appendf(nil, `{"customerId":%d,"amountInMajorCurrency":0.01,"type":"BACS"}`, w.customer())}
+	}},
+	"c": {name: "c customer balance", limit: LimitRead, next: balance},
+	"d": {name: "d list payments", next: listPayments},
+	"e": {name: "e 80% c + 20% a", limit: LimitWrite, next: func(w *worker) request {
+		if w.rnd.IntN(5) == 0 {
+			return invoicePayment(w)
+		}
+		return balance(w)
+	}},
+	"f": {name: "f a + Idempotency-Key", limit: LimitWrite, next: func(w *worker) request {
+		r := invoicePayment(w)
+		w.seq++
+		r.key = w.prefix + strconv.FormatInt(w.seq, 36)
+		return r
+	}},
+}
+
+func invoicePayment(w *worker) request {
+	return request{method: "POST", path: "/v1/invoice-payments",
+		body: fmt.Appendf(nil, `{"generatedInvoiceId":%d,"amountInMajorCurrency":0.01,"description":"bench","paymentMethod":"CHEQUE"}`, w.invoice())}
+}
+
+func balance(w *worker) request {
+	return request{method: "GET", path: "/v1/customer-balances?customer_id=" + strconv.FormatInt(w.customer(), 10)}
+}
+
+// listPayments is a page of GET /v1/invoice-payments through the list grammar of the contract
+// (its filters here: generatedInvoiceId, customerPaymentId, customerPaymentType, billRunId;
+// sorts on any listed field), 50 a page.
+func listPayments(w *worker) request {
+	var q string
+	switch w.rnd.IntN(6) {
+	case 0: // the largest payments: a sort on an unindexed money key over the whole table
+		q = "sort=amountInMajorCurrency:desc"
+	case 1: // one invoice's payments, latest first
+		q = fmt.Sprintf("generatedInvoiceId=%d&sort=paymentDate:desc", w.invoice())
+	case 2: // payments of three invoices, by amount
+		q = fmt.Sprintf("generatedInvoiceId=in:%d,%d,%d&sort=amountInMajorCurrency:desc", w.invoice(), w.invoice(), w.invoice())
+	case 3: // allocated customer payments, latest first, a later page
+		q = fmt.Sprintf("customerPaymentType=CUSTOMER&sort=paymentDate:desc,id&page=%d", 1+w.rnd.IntN(20))
+	case 4: // keyset-like: entries after a random one
+		q = fmt.Sprintf("customerPaymentId=gt:%d&sort=id", w.entry())
+	default: // a range of entries, by method
+		lo := w.entry()
+		q = fmt.Sprintf("customerPaymentId=gte:%d&customerPaymentId=lt:%d&sort=paymentMethod,paymentDate:desc", lo, lo+5000)
+	}
+	if !bytes.Contains([]byte(q), []byte("page=")) {
+		q += "&page=1"
+	}
+	return request{method: "GET", path: "/v1/invoice-payments?pageSize=50&" + q}
+}
+
+// worker is one client goroutine.
+type worker struct {
+	d      *data
+	rnd    *rand.Rand
+	prefix string // of its idempotency keys
+	seq    int64
+	lat    []time.Duration
+}
+
+func (w *worker) invoice() int64  { return w.d.invoices[w.rnd.IntN(len(w.d.invoices))] }
+func (w *worker) customer() int64 { return w.d.customers[w.rnd.IntN(len(w.d.customers))] }
+func (w *worker) entry() int64 {
+	if w.d.entryHi <= w.d.entryLo {
+		return w.d.entryLo
+	}
+	return w.d.entryLo + w.rnd.Int64N(w.d.entryHi-w.d.entryLo)
+}
+
+func runScenarios(ctx context.Context, c Config, srv *server, d *data, res *Result) error {
+	run := time.Now().UnixNano()
+	for _, name := range c.Scenarios {
+		for _, n := range c.Concurrency {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			cell := measure(ctx, c, srv, d, name, n, run)
+			logf(c, "%-24s c=%-3d %8.0f req/s  p99 %6.1f ms  errors %d", scenarios[name].name, n, cell.Rate, ms(cell.P99), cell.Errors)
+			res.Cells = append(res.Cells, cell)
+		}
+	}
+	return nil
+}
+
+// measure runs one cell: n clients doing back-to-back requests for c.Duration over keep-alive
+// connections, while the server's RSS is sampled and its CPU time read before and after.
+func measure(ctx context.Context, c Config, srv *server, d *data, name string, n int, run int64) Cell {
+	sc := scenarios[name]
+	tr := &http.Transport{MaxIdleConns: 2 * n, MaxIdleConnsPerHost: 2 * n, IdleConnTimeout: 90 * time.Second, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	cl := &http.Client{Transport: tr}
+
+	cctx, cancel := context.WithTimeout(ctx, c.Duration)
+	defer cancel()
+	var peak atomic.Int64
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := rssOf(srv.pid()); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-cctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+
+	var errs atomic.Int64
+	var firstErr sync.Once
+	var first string
+	workers := make([]*worker, n)
+	var wg sync.WaitGroup
+	cpu0, t0 := cpuOf(srv.pid()), time.Now()
+	for i := range workers {
+		w := &worker{d: d, rnd: rand.New(rand.NewPCG(uint64(run), uint64(i)<<32|uint64(n))), prefix: fmt.Sprintf("bench-%x-%s-%d-%d-", run, name, n, i)}
+		workers[i] = w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for cctx.Err() == nil {
+				r := sc.next(w)
+				start := time.Now()
+				status, body, err := send(cctx, cl, srv, r)
+				lat := time.Since(start)
+				if err != nil && cctx.Err() != nil {
+					return // cut off by the end of the cell: not counted
+				}
+				if err == nil && status >= 200 && status <= 299 {
+					w.lat = append(w.lat, lat)
+				} else {
+					errs.Add(1)
+					firstErr.Do(func() {
+						if err != nil {
+							first = fmt.Sprintf("%s %s: %v", r.method, r.path, err)
+						} else {
+							first = fmt.Sprintf("%s %s: %d %s", r.method, r.path, status, clip(body, 400))
+						}
+					})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	cpu1 := cpuOf(srv.pid())
+	<-sampled
+
+	var lat []time.Duration
+	for _, w := range workers {
+		lat = append(lat, w.lat...)
+	}
+	slices.Sort(lat)
+	cell := Cell{Scenario: name, Concurrency: n, Requests: int64(len(lat)), Rate: float64(len(lat)) / c.Duration.Seconds(),
+		Errors: errs.Load(), FirstError: first, PeakRSS: peak.Load(), CPU: -1}
+	cell.P50, cell.P95, cell.P99 = quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99)
+	if cpu0 >= 0 && cpu1 >= 0 {
+		cell.CPU = 100 * float64(cpu1-cpu0) / float64(elapsed)
+	}
+	return cell
+}
+
+// quantile is the nearest-rank quantile q of sorted durations.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.999999) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// send makes one request and returns its status and, for a failure, the start of its body.
+func send(ctx context.Context, cl *http.Client, srv *server, r request) (int, []byte, error) {
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, srv.base+r.path, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.token)
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.key != "" {
+		req.Header.Set("Idempotency-Key", r.key)
+	}
+	resp, err := cl.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		_, err = io.Copy(io.Discard, resp.Body)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return 0, nil, err
+		}
+		return resp.StatusCode, nil, err
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
+	return resp.StatusCode, b, nil
+}
+
+func clip(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
