@@ -19,6 +19,7 @@ import (
 // all succeed and find the migrations current (issue 6 item 11: two replicas starting together
 // raced, and one failed with "partial migration error … duplicate key").
 func TestConcurrentMigrations(t *testing.T) {
+	t.Parallel() // touches only schemas of its own
 	for round := 0; round < 4; round++ {
 		url := testdb.PostgresSchemaURL(t)
 		const n = 4
@@ -65,6 +66,7 @@ func TestConcurrentMigrations(t *testing.T) {
 // TestMigrationLockIsPerSchema: while a schema's migration lock is held, migrating it waits
 // (here until its context ends) and migrating another schema on the same server does not.
 func TestMigrationLockIsPerSchema(t *testing.T) {
+	t.Parallel() // only its own schemas (the migration lock key is per schema)
 	urlA, urlB := testdb.PostgresSchemaURL(t), testdb.PostgresSchemaURL(t)
 	ctx := context.Background()
 	db, err := sql.Open("pgx", urlA)
@@ -122,6 +124,7 @@ func TestMigrationLockIsPerSchema(t *testing.T) {
 // TestPoolSize: the pool holds at most MaxConns connections (DefaultMaxConns unless set), one
 // is enough to migrate, and sizes outside 1..1000 are refused.
 func TestPoolSize(t *testing.T) {
+	t.Parallel() // touches only schemas of its own
 	ctx := context.Background()
 	for _, c := range []struct{ set, want int }{{0, postgres.DefaultMaxConns}, {1, 1}, {3, 3}} {
 		s, err := postgres.OpenWith(ctx, testdb.PostgresSchemaURL(t), postgres.Options{MaxConns: c.set})

@@ -9,5 +9,6 @@ import (
 )
 
 func TestConformance(t *testing.T) {
+	t.Parallel() // every subtest opens a fresh schema
 	storetest.Run(t, func(t *testing.T) store.Store { return testdb.Postgres(t) })
 }

@@ -14,6 +14,7 @@ import (
 // TestNewDatabaseFilesArePrivate: a new database file and its -wal and -shm files are 0600 even
 // with umask 0 (issue 6 item 6: they were 0644, and the file holds the token signing secret).
 func TestNewDatabaseFilesArePrivate(t *testing.T) {
+	// Serial: it changes the process-wide umask.
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	path := filepath.Join(t.TempDir(), "new.db")

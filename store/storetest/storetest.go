@@ -12,10 +12,13 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-// Opener returns a new, empty, migrated store for one test.
+// Opener returns a new, empty, migrated store for one test. Run calls it from subtests that
+// run in parallel, so it must be safe for concurrent use and must never hand two tests the
+// same database.
 type Opener func(t *testing.T) store.Store
 
-// Run runs the whole conformance suite.
+// Run runs the whole conformance suite. Its subtests run in parallel (t.Parallel): each opens
+// its own fresh store and touches no package-level or process-wide state.
 func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
@@ -70,8 +73,10 @@ func Run(t *testing.T, open Opener) {
 		{"RoundTripGuards", testRoundTripGuards},
 	}
 	for _, tc := range tests {
+		fn := tc.fn // each subtest keeps its own function: it runs after the loop has moved on (t.Parallel)
 		t.Run(tc.name, func(t *testing.T) {
-			tc.fn(t, open(t))
+			t.Parallel()
+			fn(t, open(t))
 		})
 	}
 }

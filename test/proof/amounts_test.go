@@ -68,7 +68,8 @@ func major(cur currency, n int64, frac int64) string {
 }
 
 func TestAmountEdgeCases(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		curs := []currency{{code: "GBP", id: 1, exp: 2}}
 		for _, x := range []struct {
@@ -216,7 +217,8 @@ func runAmounts(t *testing.T, c *client, cur currency, what, path string, okStat
 // implementation would show noise, trailing zeros or -0, and the rounding of
 // percentageDifference (half away from zero, OP-14).
 func TestAmountOutput(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		var checks int
 		field := func(where string, o map[string]any, k, want string) {

@@ -221,7 +221,8 @@ func opKind(op int) int {
 var opNames = [5]string{"create invoice", "invoice/adhoc payment", "customer payment", "balance adjustment", "refund"}
 
 func TestMoneyProperty(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		var st propStats
 		rapid.Check(t, func(rt *rapid.T) { runCase(rt, c, &st) })

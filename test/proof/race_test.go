@@ -50,7 +50,8 @@ func fire(t *testing.T, n int, send func(i int) (*resp, error)) []*resp {
 // The refund cap (§6.1.2, §6.6: checked in the transaction, invoice and customer rows locked)
 // admits exactly floor(100 / 7) = 14 of them whatever the interleaving; the rest are 400.
 func TestConcurrentRefunds(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		inv := c.invoice(t, cust, site, "NORMAL", "100", "2024-01-01", "2024-01-31")
@@ -142,7 +143,8 @@ func TestConcurrentRefunds(t *testing.T) {
 // of §6.2 in ledger order: no invoice over-allocated, outstanding = total − allocated, every
 // payment's allocations ≤ its amount, running balances without gaps, balance = −Σ invoices + Σ payments.
 func TestConcurrentCustomerPayments(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		type inv struct {
@@ -286,7 +288,8 @@ func TestConcurrentCustomerPayments(t *testing.T) {
 // Idempotency-Key (§2.14, OP-36): exactly one executes; the others replay it (201 +
 // Idempotent-Replayed: true, same body and Location) or get 409 "in progress".
 func TestConcurrentIdempotentPayment(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		inv := c.invoice(t, cust, site, "NORMAL", "500", "2024-01-01", "2024-01-31")
@@ -350,7 +353,8 @@ func TestConcurrentIdempotentPayment(t *testing.T) {
 // correction within the cover rule, refund ≤ refundable) and reproduce every invoice's
 // outstanding amount, status and payment rows, the balance, totals and refunds.
 func TestConcurrentMixed(t *testing.T) {
-	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		invA := c.invoice(t, cust, site, "NORMAL", "50", "2024-01-01", "2024-01-10")
