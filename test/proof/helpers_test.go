@@ -16,7 +16,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,24 +64,15 @@ var seq atomic.Int64
 
 func next() int64 { return seq.Add(1) }
 
-// startMu serialises the start of servers: apitest.Start sets the package variable auth.Cost,
-// which tests starting servers in parallel would otherwise write together (a data race).
-var startMu sync.Mutex
-
 // forEachEngine is apitest.ForEachEngine with the engines' subtests run in parallel, with each
 // other and with the other tests of the package (which call t.Parallel): each subtest has a
 // server and a database of its own, and the package-level state the tests share is atomic
-// (requests, seq, apitest.Validated) or only read.
+// (requests, seq, apitest.Validated) or only read (apitest sets auth.Cost once, in init).
 func forEachEngine(t *testing.T, fn func(t *testing.T, e *apitest.Env)) {
 	for _, engine := range apitest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			e := func() *apitest.Env {
-				startMu.Lock()
-				defer startMu.Unlock() // also when New ends the test with Fatal
-				return apitest.New(t, engine)
-			}()
-			fn(t, e)
+			fn(t, apitest.New(t, engine))
 		})
 	}
 }
