@@ -60,7 +60,7 @@ func concrete(path string, x ids, provider int64) string {
 // user, missing scope, other tenant} and checks the status and the error body (spec §2.2, §6.15).
 func TestAuthMatrix(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		notBuilt := map[string]bool{}
 		for _, id := range e.Server.NotImplemented() {
@@ -79,7 +79,7 @@ func TestAuthMatrix(t *testing.T) {
 		full := auth.Principal{Subject: "mallory", ContractOwnerIDs: []int32{7}, Scopes: all}
 		badSig, _ := otherSecret.Issue(full, time.Minute)
 		expired, _ := expiredTokens.Issue(full, time.Minute)
-		if err := addUser(context.Background(), e, &ep.User{Username: "gone", ContractOwnerIDs: []int32{7}, Scopes: all}, "pw"); err != nil {
+		if err := e.Svc.AddUser(context.Background(), &ep.User{Username: "gone", ContractOwnerIDs: []int32{7}, Scopes: all}, "pw"); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.Svc.DisableUser(context.Background(), "gone", true); err != nil {

@@ -9,7 +9,7 @@ import (
 
 func TestBalancesAndCreditStatus(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		b := newBook(t, e, tok, 7, [4]string{"INV-1", "NORMAL", "2024-02-29", "360"})
 		bal := e.Get(tok, fmt.Sprintf("/v1/customer-balances?customer_id=%d", b.customer)).Want(t, 200)

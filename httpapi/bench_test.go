@@ -20,7 +20,7 @@ import (
 func BenchmarkHTTP(b *testing.B) {
 	for _, engine := range apitest.Engines {
 		b.Run(engine, func(b *testing.B) {
-			e := newEnv(b, engine)
+			e := apitest.New(b, engine)
 			w := seedWorld(b, e)
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
 			var seq atomic.Int64

@@ -18,7 +18,7 @@ func TestNotImplementedOperations(t *testing.T) {
 		"createPaymentProviderPaymentLink": true, "reprocessPaymentProviderPayments": true, "reprocessInvoicePayment": true,
 		"cancelInvoicePayment": true, "getInstantBankPaymentForMandate": true, "receivePaymentProviderWebhook": true,
 	}
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	list := e.Server.NotImplemented()
 	t.Logf("%d operations answer 501 Not Implemented: %s", len(list), strings.Join(list, ", "))
 	tok := e.AdminToken()
@@ -44,7 +44,7 @@ func TestNotImplementedOperations(t *testing.T) {
 // answer 501 because they need a payment provider adapter: provider collections and refunds.
 func TestNotImplementedRequests(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	w := seedWorld(t, e)
 	type request struct {
 		name, path string
@@ -70,7 +70,7 @@ func TestNotImplementedRequests(t *testing.T) {
 
 func TestRootRoutes(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		for _, tc := range []struct {
 			path, contentType, contains string
 		}{
@@ -106,7 +106,7 @@ func TestRootRoutes(t *testing.T) {
 // TestRequestConventions covers spec §2.3 and §2.10 on both stores.
 func TestRequestConventions(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		tok := w.admin
 		customer := map[string]any{"contractOwnerId": 7, "customerName": "Zeta", "currencyId": 1}
@@ -171,7 +171,7 @@ func TestRequestConventions(t *testing.T) {
 // TestListConventions covers paging, sorting, sparse fields, filters and the list headers (§2.4–§2.8).
 func TestListConventions(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		for i := 1; i <= 5; i++ {
 			e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": fmt.Sprintf("Cust %c", 'E'-rune(i-1)),

@@ -11,7 +11,7 @@ import (
 // TestCustomerPayments is the worked example of spec §6.2 plus credit, restriction and the statement.
 func TestCustomerPayments(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		b := newBook(t, e, tok, 7, [4]string{"INV-000123", "NORMAL", "2024-02-29", "120"}, [4]string{"INV-000101", "NORMAL", "2024-01-31", "80"})
 		r := e.Post(tok, "/v1/customer-payments", map[string]any{"customerId": b.customer, "amountInMajorCurrency": 100, "description": "Payment received",

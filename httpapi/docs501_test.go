@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/elevatepay/elevatepay/internal/apitest"
 )
 
 // TestDocsMarkNotImplemented: GET /docs shows the "not implemented yet (501)" badge beside
@@ -14,7 +16,7 @@ import (
 // in the operation's heading, the navigation and the contents table (issue 6, item 20).
 func TestDocsMarkNotImplemented(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite") // the page does not depend on the database
+	e := apitest.New(t, "sqlite") // the page does not depend on the database
 	want := slices.Clone(e.Server.NotImplemented())
 	sort.Strings(want)
 	if len(want) == 0 {

@@ -41,7 +41,7 @@ func raw(t *testing.T, method, url string, header map[string]string) (*http.Resp
 // with an HTML body, whatever the method and token.
 func TestNonCanonicalPaths(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		for _, p := range []string{"//", "//v1/currencies", "/v1//currencies", "/v1/currencies//", "/v1/./currencies", "/v1/../v1/currencies",
 			"/v1/currencies/.", "/v1/currencies/..", "/v1/customers/1/.", "/./", "/healthz/.", "/docs/..", "///healthz", "/v1/currencies/./"} {
@@ -70,7 +70,7 @@ func TestNonCanonicalPaths(t *testing.T) {
 // 404 and add at most one method label value, OTHER, to the metrics.
 func TestInventedMethods(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		series := func() (int, string) {
 			body := string(e.Get("", "/metrics").Want(t, 200).Body)
 			n := 0
@@ -121,7 +121,7 @@ func TestInventedMethods(t *testing.T) {
 // TestRootRoutesLabelled: the root routes are labelled by name, not "unmatched".
 func TestRootRoutesLabelled(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	paths := []string{"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/docs", "/"}
 	for _, p := range paths {
 		if r := e.Get("", p); r.Status != 200 {
@@ -142,7 +142,7 @@ func TestRootRoutesLabelled(t *testing.T) {
 // TestHomePage: / is a small HTML page for a person with a browser; only / itself.
 func TestHomePage(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	r := e.Get("", "/").Want(t, 200)
 	if ct := r.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
@@ -166,7 +166,7 @@ func TestHomePage(t *testing.T) {
 // clients get application/yaml. The body is the same.
 func TestOpenAPIInBrowser(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	for accept, want := range map[string]string{
 		"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8": "text/plain; charset=utf-8", // Firefox, Chrome
 		"text/plain":                         "text/plain; charset=utf-8",

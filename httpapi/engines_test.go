@@ -40,7 +40,7 @@ func newEngines(t *testing.T) *engines {
 	}
 	g := &engines{doc: doc, notBuilt: map[string]bool{}}
 	for _, engine := range apitest.Engines {
-		e := newEnv(t, engine)
+		e := apitest.New(t, engine)
 		g.envs = append(g.envs, e)
 		g.worlds = append(g.worlds, seedWorld(t, e))
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/elevatepay/elevatepay/internal/apitest"
 )
 
 // FuzzListQuery sends arbitrary query strings to list operations: no input may produce a 5xx
@@ -25,7 +27,7 @@ func FuzzListQuery(f *testing.F) {
 			f.Add(path, seed)
 		}
 	}
-	e := newEnv(f, "sqlite")
+	e := apitest.New(f, "sqlite")
 	tok := e.AdminToken()
 	seedWorld(f, e)
 	f.Fuzz(func(t *testing.T, path, q string) {
@@ -52,7 +54,7 @@ func FuzzMoneyBody(f *testing.F) {
 		"1e999999999", "0.0000000000000000000001", "99999999999999999999999", "9999999.99", "9999999.991", "-0.0", "1.", ".5", "01", "[]", "{}"} {
 		f.Add(seed)
 	}
-	e := newEnv(f, "sqlite")
+	e := apitest.New(f, "sqlite")
 	tok := e.AdminToken()
 	w := seedWorld(f, e)
 	f.Fuzz(func(t *testing.T, amount string) {

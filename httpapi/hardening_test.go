@@ -63,7 +63,7 @@ func firstField(m map[string]any) string {
 // fingerprint parses the body too) and a PATCH.
 func TestBodyNestingDepth(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		patchPath := fmt.Sprintf("/v1/customers/%d", w.mine.customer)
 		cases := []struct {
@@ -114,7 +114,7 @@ func TestBodyNestingDepth(t *testing.T) {
 // and server, runs in this process, so TotalAlloc bounds what the server allocated.
 func TestBodyNestingMemory(t *testing.T) {
 	// Not parallel: measures the process's heap allocation (runtime.MemStats), which other tests would add to.
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		body := bytes.Repeat([]byte("["), 1<<20)
 		e.Post("", "/v1/authenticate", nested(40)).Want(t, 400) // warm up connections and pools
 		var before, after runtime.MemStats
@@ -137,7 +137,7 @@ func TestBodyNestingMemory(t *testing.T) {
 // stating how many there were; so do 40,000 invalid array items (a body may hold at most MaxValues values).
 func TestValidationErrorsCapped(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		var b strings.Builder
 		b.WriteString("{")
 		for i := range 40000 {
@@ -199,7 +199,7 @@ func TestValidationErrorsCapped(t *testing.T) {
 // answer 400 naming the field, on an amount and on integer fields.
 func TestExtremeNumbersNamed(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		cust, inv := fmt.Sprint(w.mine.customer), fmt.Sprint(w.mine.invoice)
 		for _, amount := range []string{"1e-400", "1e400", "-0", "1e-7", "123456789012345678901234567890", "1e-19", "-1e400", "0.000000000000000000001"} {

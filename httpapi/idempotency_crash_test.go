@@ -38,7 +38,7 @@ func TestIdempotencyCrash(t *testing.T) {
 
 func testIdempotencyCrash(t *testing.T, engine, at string) {
 	loc := apitest.Location(t, engine)
-	e := startEnv(t, apitest.OpenStore(t, engine, loc)) // the replica that survives
+	e := apitest.Start(t, apitest.OpenStore(t, engine, loc)) // the replica that survives
 	w := seedWorld(t, e)
 	body := fmt.Sprintf(`{"generatedInvoiceId":%d,"amountInMajorCurrency":7.25,"description":"Cheque 4711","paymentMethod":"CHEQUE"}`, w.mine.invoice)
 	paymentsPath := fmt.Sprintf("/v1/invoice-payments?page=1&pageSize=100&generatedInvoiceId=%d", w.mine.invoice)
@@ -157,7 +157,7 @@ func TestIdempotencyCrashChild(t *testing.T) {
 			os.Exit(crashExit) // no deferred work, no rollback, no response: as kill -9
 		}
 	})
-	e := startEnv(t, apitest.OpenStore(t, engine, loc))
+	e := apitest.Start(t, apitest.OpenStore(t, engine, loc))
 	fmt.Println("LISTEN " + e.URL)
 	time.Sleep(20 * time.Second)
 	t.Fatal("no request reached the crash point")
@@ -168,7 +168,7 @@ func TestIdempotencyCrashChild(t *testing.T) {
 // oversized answer is simply not stored, so a retry is judged afresh.
 func TestIdempotencyResponseBound(t *testing.T) {
 	// Not parallel: changes the package-wide bound of stored responses (SetMaxStoredResponse).
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		count := func() string { return e.Get(tok, "/v1/customers?page=1&pageSize=1").Header.Get("X-Total-Count") }
 		body := `{"contractOwnerId":7,"customerName":"Bound Ltd","currencyId":1}`
@@ -202,7 +202,7 @@ func TestIdempotencyResponseBound(t *testing.T) {
 // header (spec §2.14, 1 to 255 characters), never treated as absent.
 func TestIdempotencyKeyPresentButEmpty(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	tok := e.AdminToken()
 	for name, values := range map[string][]string{"empty": {""}, "repeated": {"k1", "k2"}, "space": {" "}} {
 		t.Run(name, func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 
 func TestIdempotencyKeys(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.OwnerToken([]int32{7})
 		post := func(tok, key, body string) *apitest.Response {
 			return e.Do(apitest.Request{Method: "POST", Path: "/v1/customers", Token: tok, Body: body, Header: map[string]string{"Idempotency-Key": key}})
@@ -80,7 +80,7 @@ func TestIdempotencyKeys(t *testing.T) {
 // once: exactly one is executed.
 func TestIdempotencyConcurrent(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.OwnerToken([]int32{7})
 		const n = 20
 		var wg sync.WaitGroup
@@ -122,7 +122,7 @@ func TestIdempotencyConcurrent(t *testing.T) {
 // marked executed inside the request's own write transaction, so a retry knows whether it ran.
 func TestIdempotencyAfterCrash(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
 		p := e.PrincipalFor("crash-user", 7)
 		tok := e.Token(p)

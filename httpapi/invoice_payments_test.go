@@ -10,7 +10,7 @@ import (
 
 func TestInvoicePayments(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		b := newBook(t, e, tok, 7, [4]string{"INV-000123", "NORMAL", "2024-02-29", "120"}, [4]string{"ADH-000045", "ADHOC", "2024-03-10", "45"})
 		inv, adh := b.inv["INV-000123"], b.inv["ADH-000045"]
@@ -103,7 +103,7 @@ func TestInvoicePayments(t *testing.T) {
 
 func TestExternalReports(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		b := newBook(t, e, tok, 7, [4]string{"INV-1", "NORMAL", "2024-02-29", "100"})
 		inv := b.inv["INV-1"]

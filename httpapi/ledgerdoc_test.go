@@ -102,7 +102,7 @@ func TestLedgerDocWorkedExample(t *testing.T) {
 
 	// ---- the server produces them ----
 
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		cust := e.Post(tok, "/v1/customers", map[string]any{"contractOwnerId": 7, "customerName": "Ledger Doc Ltd", "customerAccountNumber": "LDOC0001",
 			"currencyId": 1, "creditThreshold": 500, "openBillRunValue": 60}).Want(t, 201).Object(t)

@@ -21,7 +21,7 @@ func TestEveryListSortAndFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		w := seedWorld(t, e)
 		notBuilt := map[string]bool{}
 		for _, id := range e.Server.NotImplemented() {

@@ -68,9 +68,9 @@ func userRow(t *testing.T, e *apitest.Env, name string) *ep.User {
 // PostgreSQL parallel failures overwrote each other and the account never locked.
 func TestLoginLockoutRace(t *testing.T) {
 	// Not parallel: 30 concurrent logins through the process-wide auth.DefaultChecker gate, which other tests' logins share.
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
-		if err := addUser(ctx, e, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+		if err := e.Svc.AddUser(ctx, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
 		const n = 30
@@ -118,8 +118,8 @@ func TestLoginLockoutRace(t *testing.T) {
 // and a read must still complete, and no more than Limit comparisons may ever run at once.
 func TestLoginFloodDoesNotStallPayments(t *testing.T) {
 	// Not parallel: measures a concurrency gate (running, waiting and peak password checks) and the latency of payments under a flood.
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
-		if err := addUser(context.Background(), e, &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		if err := e.Svc.AddUser(context.Background(), &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
 		tok := e.AdminToken()
@@ -216,8 +216,8 @@ func TestLoginFloodDoesNotStallPayments(t *testing.T) {
 // the check.
 func TestLoginLockedWhileChecking(t *testing.T) {
 	// Not parallel: holds a password check in flight in the checker's gate while it races failures against it (timing-dependent).
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
-		if err := addUser(context.Background(), e, &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		if err := e.Svc.AddUser(context.Background(), &ep.User{Username: "api.billing", Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
 		var first atomic.Bool

@@ -9,7 +9,7 @@ import (
 
 func TestPaymentProviders(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		both := e.OwnerToken([]int32{7, 8})
 		only7 := e.OwnerToken([]int32{7})
 		gc := map[string]any{"type": "GO_CARDLESS", "name": "GoCardless UK", "directDebitWithName": "ACME UTILITIES", "status": "ACTIVE",
@@ -99,7 +99,7 @@ func TestPaymentProviders(t *testing.T) {
 // a caller who sees only owner 7 (issue 6, item 10).
 func TestProviderOwnerFilterScoped(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		admin := e.AdminToken()
 		e.Post(admin, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Shared", "status": "ACTIVE", "contractOwnerIds": []int32{7, 8}}).Want(t, 201)
 		e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "Eight", "status": "ACTIVE", "contractOwnerIds": []int32{8}}).Want(t, 201)

@@ -14,7 +14,7 @@ import (
 // using what the one before made, so it stays one test rather than one per entity file.
 func TestReferenceData(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		// Currencies: seeded, created, unique code, JPY has no minor unit.
 		list := e.Get(tok, "/v1/currencies?page=1&pageSize=10&code=in:GBP,EUR").Want(t, 200)

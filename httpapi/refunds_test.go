@@ -10,7 +10,7 @@ import (
 
 func TestRefunds(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		tok := e.AdminToken()
 		b := newBook(t, e, tok, 7, [4]string{"INV-1", "NORMAL", "2024-02-29", "120"}, [4]string{"ADH-1", "ADHOC", "2024-03-10", "45"})
 		inv := b.inv["INV-1"]
@@ -80,7 +80,7 @@ func TestRefunds(t *testing.T) {
 
 func TestRefundMethodOfAutoCollectedInvoice(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	tok := e.AdminToken()
 	b := newBook(t, e, tok, 7)
 	inv := e.Post(tok, "/v1/invoices", fmt.Sprintf(`{"customerId":%d,"siteId":%d,"billRunType":"NORMAL","invoiceNumber":"AUTO","invoiceDate":"2024-01-01","dueDate":"2024-01-31","totalInMajorCurrency":10,"autoCollect":true}`,

@@ -15,7 +15,7 @@ import (
 // apart from a malformed or an expired one, and says no more than that (issue 6, item 18).
 func TestUnauthorizedMessages(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		p := auth.Principal{Subject: "ops", Admin: true, Scopes: []string{auth.ScopeAdmin}}
 		other, err := auth.NewTokens(context.Background(), auth.Config{Secret: []byte("another-database-had-this-32-byte-secret")})
 		if err != nil {

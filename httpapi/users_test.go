@@ -12,12 +12,12 @@ import (
 
 func TestAuthenticate(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
-		if err := addUser(ctx, e, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
+		if err := e.Svc.AddUser(ctx, &ep.User{Username: "api.billing", ContractOwnerIDs: []int32{7}, Scopes: []string{"payments:read"}}, "correct horse"); err != nil {
 			t.Fatal(err)
 		}
-		if err := addUser(ctx, e, &ep.User{Username: "noscope", ContractOwnerIDs: []int32{7}}, "pw"); err != nil {
+		if err := e.Svc.AddUser(ctx, &ep.User{Username: "noscope", ContractOwnerIDs: []int32{7}}, "pw"); err != nil {
 			t.Fatal(err)
 		}
 		login := func(brand, user, pw string) *apitest.Response {

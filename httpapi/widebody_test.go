@@ -26,7 +26,7 @@ func wideArray(n int) string {
 // bound it is decoded and validated as usual.
 func TestBodyValueCount(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		want := fmt.Sprintf("request body holds more than %d values", httpapi.MaxValues)
 		for name, body := range map[string]string{
 			"array":        wideArray(httpapi.MaxValues + 1),
@@ -58,7 +58,7 @@ func TestBodyValueCount(t *testing.T) {
 // requests with small bodies are not held up by the gate.
 func TestLargeBodiesGated(t *testing.T) {
 	// Not parallel: measures the large-body gate (LargeBodiesPeak, in-flight bodies) under a burst of large bodies.
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	body := []byte(`{"brand":"x","username":` + wideArray(httpapi.MaxValues-10) + `,"password":"p"}`)
 	if len(body) <= httpapi.LargeBody {
 		t.Fatalf("test body of %d bytes is not large", len(body))
@@ -98,7 +98,7 @@ func TestLargeBodiesGated(t *testing.T) {
 // offending byte arrives; the server does not wait for (or buffer) the rest of a 1 MiB body.
 func TestBadShapeRefusedWhileArriving(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "sqlite")
+	e := apitest.New(t, "sqlite")
 	conn, err := net.Dial("tcp", strings.TrimPrefix(e.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ func TestBadShapeRefusedWhileArriving(t *testing.T) {
 // NUL once listed every one of them).
 func TestControlCharacterErrorsCapped(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		var b strings.Builder
 		b.WriteString("{")
 		for i := range 40000 {

@@ -119,8 +119,23 @@ func Start(t testing.TB, st store.Store) *Env {
 
 // ForEachEngine runs fn as a subtest on every engine.
 func ForEachEngine(t *testing.T, fn func(t *testing.T, e *Env)) {
+	forEachEngine(t, false, fn)
+}
+
+// ForEachEngineParallel is ForEachEngine with the engines' subtests run in parallel (with each
+// other and with the package's other parallel tests): each has its own server and database.
+func ForEachEngineParallel(t *testing.T, fn func(t *testing.T, e *Env)) {
+	forEachEngine(t, true, fn)
+}
+
+func forEachEngine(t *testing.T, parallel bool, fn func(t *testing.T, e *Env)) {
 	for _, engine := range Engines {
-		t.Run(engine, func(t *testing.T) { fn(t, New(t, engine)) })
+		t.Run(engine, func(t *testing.T) {
+			if parallel {
+				t.Parallel()
+			}
+			fn(t, New(t, engine))
+		})
 	}
 }
 

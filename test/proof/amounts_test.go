@@ -69,7 +69,7 @@ func major(cur currency, n int64, frac int64) string {
 
 func TestAmountEdgeCases(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		curs := []currency{{code: "GBP", id: 1, exp: 2}}
 		for _, x := range []struct {
@@ -218,7 +218,7 @@ func runAmounts(t *testing.T, c *client, cur currency, what, path string, okStat
 // percentageDifference (half away from zero, OP-14).
 func TestAmountOutput(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		var checks int
 		field := func(where string, o map[string]any, k, want string) {

@@ -56,26 +56,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// requests counts every request the package sends.
+// requests counts every request the package sends. The tests run in parallel
+// (apitest.ForEachEngineParallel), so the state they share is atomic.
 var requests atomic.Int64
 
 // seq makes invoice numbers and names unique within a server.
 var seq atomic.Int64
 
 func next() int64 { return seq.Add(1) }
-
-// forEachEngine is apitest.ForEachEngine with the engines' subtests run in parallel, with each
-// other and with the other tests of the package (which call t.Parallel): each subtest has a
-// server and a database of its own, and the package-level state the tests share is atomic
-// (requests, seq, apitest.Validated) or only read (apitest sets auth.Cost once, in init).
-func forEachEngine(t *testing.T, fn func(t *testing.T, e *apitest.Env)) {
-	for _, engine := range apitest.Engines {
-		t.Run(engine, func(t *testing.T) {
-			t.Parallel()
-			fn(t, apitest.New(t, engine))
-		})
-	}
-}
 
 // T is what the helpers need from *testing.T and *rapid.T.
 type T interface {

@@ -222,7 +222,7 @@ var opNames = [5]string{"create invoice", "invoice/adhoc payment", "customer pay
 
 func TestMoneyProperty(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		var st propStats
 		rapid.Check(t, func(rt *rapid.T) { runCase(rt, c, &st) })

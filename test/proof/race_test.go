@@ -51,7 +51,7 @@ func fire(t *testing.T, n int, send func(i int) (*resp, error)) []*resp {
 // admits exactly floor(100 / 7) = 14 of them whatever the interleaving; the rest are 400.
 func TestConcurrentRefunds(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		inv := c.invoice(t, cust, site, "NORMAL", "100", "2024-01-01", "2024-01-31")
@@ -144,7 +144,7 @@ func TestConcurrentRefunds(t *testing.T) {
 // payment's allocations ≤ its amount, running balances without gaps, balance = −Σ invoices + Σ payments.
 func TestConcurrentCustomerPayments(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		type inv struct {
@@ -289,7 +289,7 @@ func TestConcurrentCustomerPayments(t *testing.T) {
 // Idempotent-Replayed: true, same body and Location) or get 409 "in progress".
 func TestConcurrentIdempotentPayment(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		inv := c.invoice(t, cust, site, "NORMAL", "500", "2024-01-01", "2024-01-31")
@@ -354,7 +354,7 @@ func TestConcurrentIdempotentPayment(t *testing.T) {
 // outstanding amount, status and payment rows, the balance, totals and refunds.
 func TestConcurrentMixed(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+	apitest.ForEachEngineParallel(t, func(t *testing.T, e *apitest.Env) {
 		c := newClient(e)
 		cust, site := c.customer(t, 1, nil, "")
 		invA := c.invoice(t, cust, site, "NORMAL", "50", "2024-01-01", "2024-01-10")
