@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/elevatepay/elevatepay/store/sqlite"
 )
 
 // The database's own limit, at the same concurrencies as the scenarios:
@@ -159,23 +161,17 @@ func libpqURL(raw string) string {
 // sqliteLimit runs one limit in-process on the run's SQLite file for c.Duration with n goroutines.
 func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, lo, hi int64) (Limit, error) {
 	l := Limit{Kind: kind, Concurrency: n}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
+	dsn := sqlite.ReaderDSN(db.path)
 	if kind == LimitWrite {
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Add("_pragma", "query_only(1)")
+		dsn = sqlite.WriterDSN(db.path)
 	}
-	pool, err := sql.Open("sqlite", "file:"+db.path+"?"+q.Encode())
+	pool, err := sql.Open("sqlite", dsn) // the store's own connection settings
 	if err != nil {
 		return l, err
 	}
 	defer pool.Close()
-	pool.SetMaxOpenConns(min(n, 8)) // store/sqlite's pool size
-	pool.SetMaxIdleConns(min(n, 8))
+	pool.SetMaxOpenConns(min(n, sqlite.PoolSize))
+	pool.SetMaxIdleConns(min(n, sqlite.PoolSize))
 
 	var op func(r int64) error
 	if kind == LimitRead {

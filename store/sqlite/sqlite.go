@@ -48,6 +48,31 @@ func code(err error) int {
 	return 0
 }
 
+// PoolSize is the number of connections of each of the store's two pools (writers, readers).
+const PoolSize = 8
+
+// WriterDSN is the data source name of the store's write connections to the file at path: WAL,
+// a 10 s busy timeout, foreign keys, synchronous=NORMAL, and BEGIN IMMEDIATE transactions.
+func WriterDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// ReaderDSN is the data source name of the store's read connections: query-only, in deferred
+// transactions, so in WAL mode they read a snapshot without queueing behind the writer.
+func ReaderDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "query_only(1)")
+	return "file:" + path + "?" + q.Encode()
+}
+
 // Open opens (creating if needed) the database file at path, applies migrations and returns the store.
 // A new file is created readable and writable by its owner only (0600): it holds the token
 // signing secret when none is configured. SQLite gives the -wal and -shm files the main file's mode.
@@ -55,17 +80,11 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", WriterDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	db.SetMaxOpenConns(8)
+	db.SetMaxOpenConns(PoolSize)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -78,16 +97,12 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	}
 	// Reads go through query-only connections in deferred transactions: in WAL mode they read a
 	// snapshot without queueing behind the writer, and cannot write by mistake.
-	rq := url.Values{}
-	rq.Add("_pragma", "busy_timeout(10000)")
-	rq.Add("_pragma", "foreign_keys(1)")
-	rq.Add("_pragma", "query_only(1)")
-	rdb, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	rdb, err := sql.Open("sqlite", ReaderDSN(path))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
-	rdb.SetMaxOpenConns(8)
+	rdb.SetMaxOpenConns(PoolSize)
 	s.UseReadPool(rdb)
 	return s, nil
 }
