@@ -30,23 +30,12 @@ func (c Caller) WithKey(m *store.IdempotencyMark) Caller {
 	return c
 }
 
-// IsSystem reports whether no user is behind the call.
-func (c Caller) IsSystem() bool { return c.user == nil }
-
-// Subject names the caller: the user's subject, or "system".
-func (c Caller) Subject() string {
-	if c.user == nil {
-		return "system"
-	}
-	return c.user.Subject
-}
-
 // Scope returns the contract owners the caller may see.
 func (c Caller) Scope() store.Scope {
-	if c.user == nil {
+	if c.seesAll() {
 		return store.AllOwners
 	}
-	return ScopeOf(*c.user)
+	return store.Scope{Owners: c.user.ContractOwnerIDs}
 }
 
 // seesAll reports whether the caller sees every contract owner (the system, or a user with

@@ -31,14 +31,6 @@ func (s *Service) now() time.Time {
 
 func (s *Service) today() string { return s.now().Format("2006-01-02") }
 
-// ScopeOf returns the contract owners a principal may see.
-func ScopeOf(p auth.Principal) store.Scope {
-	if p.Admin {
-		return store.AllOwners
-	}
-	return store.Scope{Owners: p.ContractOwnerIDs}
-}
-
 // write runs fn in the operation's one write transaction. For a caller holding an
 // Idempotency-Key the transaction is parked on the key when fn succeeds and commits later with
 // the stored response (spec §2.14); otherwise it commits at once.
