@@ -1,5 +1,7 @@
 package elevatepay
 
+import "slices"
+
 // The enumerations of the contract (spec §5.2) as types, with the classes the money rules use.
 // Every list of values, and every rule that depends on a class of values, is written here once.
 
@@ -34,7 +36,7 @@ var PaymentMethods = []PaymentMethod{MethodCheque, MethodDirectDebit, MethodCanc
 	MethodOther}
 
 // Valid reports whether m is one of the contract's payment methods.
-func (m PaymentMethod) Valid() bool { return Contains(PaymentMethods, m) }
+func (m PaymentMethod) Valid() bool { return slices.Contains(PaymentMethods, m) }
 
 // Family is the provider adapter family a payment method or provider type belongs to (spec §6.4.3).
 type Family string
@@ -108,6 +110,9 @@ const (
 
 // BillRunTypes lists the bill-run types in documented order.
 var BillRunTypes = []BillRunType{BillRunNormal, BillRunAdhoc}
+
+// Valid reports whether t is one of the contract's bill-run types.
+func (t BillRunType) Valid() bool { return slices.Contains(BillRunTypes, t) }
 
 // CustomerPaymentType is what a ledger entry or a payment concerns (spec §5.2.7).
 type CustomerPaymentType string
@@ -312,6 +317,9 @@ const (
 // ProviderStatuses lists the provider statuses in documented order.
 var ProviderStatuses = []ProviderStatus{ProviderActive, ProviderInactive}
 
+// Valid reports whether s is one of the contract's provider statuses.
+func (s ProviderStatus) Valid() bool { return slices.Contains(ProviderStatuses, s) }
+
 // MandateStatus is the state of a direct-debit mandate (spec §5.2.10).
 type MandateStatus string
 
@@ -320,13 +328,3 @@ var MandateStatuses = []MandateStatus{"NEW", "INACTIVE", "CREATED", "CUSTOMER_AP
 	"CUSTOMER_APPROVAL_SKIPPED", "PENDING_SUBMISSION", "SUBMITTED", "ACTIVE", "REINSTATED",
 	"PENDING_CUSTOMER_APPROVAL", "SUSPENDED_BY_PAYER", "FAILED", "CANCELLED", "EXPIRED", "CONSUMED", "BLOCKED",
 	"TRANSFERRED", "REPLACED"}
-
-// Contains reports whether list holds v.
-func Contains[T comparable](list []T, v T) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}

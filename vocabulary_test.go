@@ -179,4 +179,7 @@ func TestBillRunVocabulary(t *testing.T) {
 		ep.BillRunNormal.InvoiceCreated() != ep.TxnInvoiceCreated || ep.BillRunAdhoc.InvoiceCreated() != ep.TxnAdhocInvoiceCreated {
 		t.Error("bill-run vocabulary")
 	}
+	if !ep.BillRunAdhoc.Valid() || ep.BillRunType("normal").Valid() || !ep.ProviderInactive.Valid() || ep.ProviderStatus("active").Valid() {
+		t.Error("Valid of bill-run types and provider statuses")
+	}
 }

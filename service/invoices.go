@@ -36,7 +36,7 @@ func (s *Service) CreateInvoice(ctx context.Context, who Caller, in InvoiceInput
 	if in.DueDate < in.InvoiceDate {
 		return nil, ep.Invalid("dueDate", "must not be before invoiceDate")
 	}
-	if !ep.Contains(ep.BillRunTypes, in.BillRunType) {
+	if !in.BillRunType.Valid() {
 		return nil, ep.Invalid("billRunType", "must be NORMAL or ADHOC")
 	}
 	err = s.write(ctx, who, func(tx store.Tx) error {

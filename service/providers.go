@@ -16,7 +16,7 @@ func checkProvider(p *ep.PaymentProvider) error {
 	if !p.Type.Valid() || p.Type.SiteState() {
 		return ep.Invalid("type", "must be a PaymentMethod other than CANCELLED_DD and CANCELLED_CARD")
 	}
-	if !ep.Contains(ep.ProviderStatuses, p.Status) {
+	if !p.Status.Valid() {
 		return ep.Invalid("status", "must be ACTIVE or INACTIVE")
 	}
 	if len(p.ContractOwnerIDs) == 0 {
