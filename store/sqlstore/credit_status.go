@@ -5,7 +5,6 @@ package sqlstore
 
 import (
 	"fmt"
-	"math/big"
 
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/query"
@@ -119,14 +118,6 @@ var creditStatusCols = columns[creditRow]{
 	exprCol(valueDiffKey.lo, func(c *creditRow) *int64 { return &c.diffLo }),
 	exprCol(percentageDiffKey.hi, func(c *creditRow) *int64 { return &c.pctHi }),
 	exprCol(percentageDiffKey.lo, func(c *creditRow) *int64 { return &c.pctLo }),
-}
-
-// fromKey returns the exact value hi × 10^12 + lo (millionths of a unit) divided by per, the
-// millionths in one unit of the result (exact: lo is a multiple of per).
-func fromKey(hi, lo, per int64) *big.Int {
-	v := new(big.Int).Mul(big.NewInt(hi), big.NewInt(keyUnit))
-	v.Add(v, big.NewInt(lo))
-	return v.Quo(v, big.NewInt(per))
 }
 
 // ListCreditStatus lists credit status of the customers with a credit threshold.

@@ -142,6 +142,14 @@ func splitMicro(v *big.Int) (hi, lo int64, ok bool) {
 	return h.Int64(), l.Int64(), true
 }
 
+// fromKey is splitMicro's inverse: the exact value hi × 10^12 + lo (millionths of a unit)
+// divided by per, the millionths in one unit of the result (exact: lo is a multiple of per).
+func fromKey(hi, lo, per int64) *big.Int {
+	v := new(big.Int).Mul(big.NewInt(hi), bigKeyUnit)
+	v.Add(v, big.NewInt(lo))
+	return v.Quo(v, big.NewInt(per))
+}
+
 // moneyCond compiles a numeric filter on a kMoney field: comparisons are exact for any value
 // (a value with more decimals than any amount has is rounded in the direction that keeps the
 // comparison's meaning), equality with such a value never matches.

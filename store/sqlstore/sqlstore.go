@@ -175,17 +175,16 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d, readOnly: readOnly, queue: s.jobQueue()}
-	handedOver := false // committed, rolled back or parked: no longer ours to end
+	parked := false
 	defer func() {
-		// Whatever ends fn without a result — a panic, or runtime.Goexit from t.Fatal in a
-		// test — rolls the transaction back, so no connection or lock stays held.
-		if !handedOver {
+		// Unless it is parked, the transaction ends here whatever ended fn: an error, a panic, or
+		// runtime.Goexit from t.Fatal in a test roll it back, so no connection or lock stays
+		// held. After a commit, Rollback does nothing.
+		if !parked {
 			_ = sqlTx.Rollback()
 		}
 	}()
 	if err := fn(t); err != nil {
-		handedOver = true
-		_ = sqlTx.Rollback()
 		return err
 	}
 	if key != nil {
@@ -193,10 +192,9 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		if err := key.Park(parkedTx{t}); err != nil {
 			return err
 		}
-		handedOver = true
+		parked = true
 		return nil
 	}
-	handedOver = true
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
