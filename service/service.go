@@ -20,6 +20,8 @@ type Service struct {
 	Now    func() time.Time // clock; time.Now when nil
 	// Passwords bounds how many password checks run at once; auth.DefaultChecker() when nil.
 	Passwords *auth.Checker
+
+	subjects subjectCache // answers of SubjectDisabled
 }
 
 func (s *Service) now() time.Time {

@@ -128,15 +128,21 @@ func (s *Service) ListUsers(ctx context.Context) (out []ep.User, err error) {
 
 // DisableUser disables (or re-enables) an account.
 func (s *Service) DisableUser(ctx context.Context, username string, disabled bool) error {
-	return s.Store.Tx(ctx, func(tx store.Tx) error { return tx.SetUserDisabled(username, disabled) })
+	err := s.Store.Tx(ctx, func(tx store.Tx) error { return tx.SetUserDisabled(username, disabled) })
+	s.subjects.forget(username) // after the commit; also on error, in case it committed
+	return err
 }
 
 func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
 // SubjectDisabled reports whether the token subject is a known account that has been disabled.
 // Subjects without an account (service tokens minted by `elevatepay token`, external identity
-// providers) are not disabled.
+// providers) are not disabled. Answers are reused for DisabledTTL.
 func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled bool, err error) {
+	disabled, ok, gen := s.subjects.get(subject)
+	if ok {
+		return disabled, nil
+	}
 	err = s.Store.Read(ctx, func(tx store.Tx) error {
 		u, err := tx.UserByName(subject)
 		if ep.ErrorCode(err) == ep.ENOTFOUND {
@@ -147,5 +153,8 @@ func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled
 		disabled = u.Disabled
 		return nil
 	})
+	if err == nil {
+		s.subjects.put(subject, disabled, gen)
+	}
 	return disabled, err
 }

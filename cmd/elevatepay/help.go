@@ -65,7 +65,7 @@ Run 'elevatepay users <subcommand> --help' for its flags.`,
 
 Adds an account. With --admin and no --scope it gets the admin scope.`,
 	"users list":    "usage: elevatepay users list [flags]\n\nLists the accounts.",
-	"users disable": "usage: elevatepay users disable --username U [flags]\n\nDisables an account: it can no longer log in and its tokens are refused.",
+	"users disable": "usage: elevatepay users disable --username U [flags]\n\nDisables an account: it can no longer log in, and its tokens are refused (by running servers within 1 s: they reuse an account check for that long).",
 	"users enable":  "usage: elevatepay users enable --username U [flags]\n\nEnables a disabled account again.",
 }
 

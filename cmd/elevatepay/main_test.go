@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/internal/testdb"
+	"github.com/elevatepay/elevatepay/service"
 )
 
 func init() { auth.Cost = bcrypt.MinCost }
@@ -280,8 +282,28 @@ func TestCommands(t *testing.T) {
 	if status != 200 || !strings.Contains(body, `"username":"ops"`) {
 		t.Errorf("authenticate as the added user: %d %s", status, body)
 	}
+	var login struct{ Token string }
+	if err := json.Unmarshal([]byte(body), &login); err != nil || login.Token == "" {
+		t.Fatalf("authenticate: no token in %s (%v)", body, err)
+	}
+	ops := "curl -H 'Authorization: Bearer " + login.Token + "' '" + base + "/v1/currencies?page=1&pageSize=3'"
+	if status, body := runCurl(t, ops); status != 200 {
+		t.Errorf("the added user's token: %d %s", status, body)
+	}
 	if err := run(ctx, []string{"users", "disable", "--database", db, "--username", "ops"}, noEnv, nil, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
+	}
+	// The running server honours a disable made elsewhere within service.DisabledTTL.
+	disabledAt := time.Now()
+	for {
+		status, _ := runCurl(t, ops)
+		if status == 401 {
+			break
+		}
+		if time.Since(disabledAt) > service.DisabledTTL+time.Second {
+			t.Fatalf("the disabled user's token still answers %d after %v", status, time.Since(disabledAt))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	status, _ = runCurl(t, "curl -H 'Content-Type: application/json' -d '{\"brand\":\"elevatepay\",\"username\":\"ops\",\"password\":\"s3cret pass\"}' '"+base+"/v1/authenticate'")
 	if status != 401 {
