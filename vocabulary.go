@@ -161,6 +161,14 @@ const (
 var TxnTypes = []TxnType{TxnInvoiceCreated, TxnAdhocInvoiceCreated, TxnPayment, TxnPaymentReversed, TxnRefund,
 	TxnBalanceAdjustment}
 
+// Payment reports whether entries of this kind count in a customer's payment totals
+// (totalPayments of GET /customer-balances, OP-27): PAYMENT and PAYMENT_REVERSED.
+func (t TxnType) Payment() bool { return t == TxnPayment || t == TxnPaymentReversed }
+
+// InvoiceCreated reports whether an entry of this kind posts an invoice, which starts the
+// period of totalPaymentsSinceLastInvoice again.
+func (t TxnType) InvoiceCreated() bool { return t == TxnInvoiceCreated || t == TxnAdhocInvoiceCreated }
+
 // PaymentStatus is an invoice's paymentStatus (spec §5.2.6), derived by ledger.Figures.Status.
 type PaymentStatus string
 

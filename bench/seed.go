@@ -207,7 +207,9 @@ FROM bench_rows ORDER BY k`,
 SELECT r.invoice_id, r.customer_id, r.contract_owner_id, 'NORMAL', r.bill_run_id, r.amount, r.currency_id, r.currency_exp,
     r.description, r.method, r.payment_date, r.cptype, e.id, TRUE, %d
 FROM bench_rows r JOIN ledger_entries e ON e.customer_id = r.customer_id AND e.seq = r.seq ORDER BY r.k`, time.Now().Unix()),
-		`UPDATE customers SET balance = balance + s.paid, last_seq = last_seq + s.n
+		// Every seeded payment comes after the customer's one invoice: it counts in both totals.
+		`UPDATE customers SET balance = balance + s.paid, last_seq = last_seq + s.n,
+    total_payments = total_payments + s.paid, payments_since_invoice = payments_since_invoice + s.paid
 FROM (SELECT customer_id AS cid, sum(amount) AS paid, count(*) AS n FROM bench_rows GROUP BY customer_id) AS s
 WHERE customers.id = s.cid`,
 		// The seeded invoices have no refunds and nothing in flight, so their status follows
@@ -237,22 +239,30 @@ WHERE invoices.id = s.iid`,
 // resulting balance is the balance; every invoice's collected is the sum of its collected
 // payments, and its outstanding and status are what ledger.Figures computes from its figures.
 func check(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, `SELECT c.id, c.balance, c.last_seq, coalesce(s.total, 0), coalesce(s.n, 0), coalesce(s.top, 0), coalesce(l.resulting_balance, 0)
+	rows, err := db.QueryContext(ctx, `SELECT c.id, c.balance, c.last_seq, coalesce(s.total, 0), coalesce(s.n, 0), coalesce(s.top, 0), coalesce(l.resulting_balance, 0),
+    c.total_payments, c.payments_since_invoice, coalesce(s.paid, 0), coalesce(s.since, 0)
 FROM customers c
-LEFT JOIN (SELECT customer_id, sum(amount) AS total, count(*) AS n, max(seq) AS top FROM ledger_entries GROUP BY customer_id) s ON s.customer_id = c.id
+LEFT JOIN (SELECT customer_id, sum(amount) AS total, count(*) AS n, max(seq) AS top,
+    sum(CASE WHEN txn_type IN ('PAYMENT', 'PAYMENT_REVERSED') THEN amount ELSE 0 END) AS paid,
+    sum(CASE WHEN txn_type IN ('PAYMENT', 'PAYMENT_REVERSED') AND seq > 1 THEN amount ELSE 0 END) AS since
+  FROM ledger_entries GROUP BY customer_id) s ON s.customer_id = c.id
 LEFT JOIN ledger_entries l ON l.customer_id = c.id AND l.seq = c.last_seq`)
 	if err != nil {
 		return fmt.Errorf("check customers: %w", err)
 	}
 	for rows.Next() {
-		var id, bal, last, total, n, top, resulting int64
-		if err := rows.Scan(&id, &bal, &last, &total, &n, &top, &resulting); err != nil {
+		var id, bal, last, total, n, top, resulting, keptPaid, keptSince, paid, since int64
+		if err := rows.Scan(&id, &bal, &last, &total, &n, &top, &resulting, &keptPaid, &keptSince, &paid, &since); err != nil {
 			rows.Close()
 			return err
 		}
 		if bal != total || last != n || last != top || bal != resulting {
 			rows.Close()
 			return fmt.Errorf("customer %d: balance %d, last_seq %d, but its ledger sums to %d over %d entries (last seq %d, resulting balance %d)", id, bal, last, total, n, top, resulting)
+		}
+		if keptPaid != paid || keptSince != since { // entry 1 is the invoice
+			rows.Close()
+			return fmt.Errorf("customer %d: payment totals %d and %d since the invoice, but its ledger sums to %d and %d", id, keptPaid, keptSince, paid, since)
 		}
 	}
 	if err := rows.Err(); err != nil {

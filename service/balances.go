@@ -27,7 +27,7 @@ func (s *Service) AdjustBalance(ctx context.Context, who Caller, in BalanceAdjus
 		}
 		e = &ep.LedgerEntry{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, Amount: amount, CurrencyID: cust.CurrencyID, Exp: cust.Exp,
 			Description: in.Description, PaymentDate: s.today(), CustomerPaymentType: ep.PaymentTypeCustomer, TxnType: ep.TxnBalanceAdjustment}
-		return tx.PostEntry(e)
+		return tx.PostEntry(cust, e)
 	})
 	if err != nil {
 		return nil, err
@@ -44,11 +44,7 @@ type Balance struct {
 // CustomerBalance returns the balance figures of a visible customer.
 func (s *Service) CustomerBalance(ctx context.Context, who Caller, customerID int64) (b *Balance, err error) {
 	err = s.Store.Read(ctx, func(tx store.Tx) error {
-		cust, err := tx.Customer(who.Scope(), customerID, false)
-		if err != nil {
-			return err
-		}
-		f, err := tx.Balance(cust.ID, s.today())
+		cust, f, err := tx.CustomerBalance(who.Scope(), customerID, s.today())
 		if err != nil {
 			return err
 		}

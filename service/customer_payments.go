@@ -40,7 +40,7 @@ func (s *Service) CreateCustomerPayment(ctx context.Context, who Caller, in Cust
 		e = &ep.LedgerEntry{CustomerID: cust.ID, ContractOwnerID: cust.ContractOwnerID, Amount: amount, CurrencyID: cust.CurrencyID, Exp: cust.Exp,
 			Description: in.Description, Reference: in.Reference, Type: &in.Type, PaymentDate: date, CustomerPaymentType: ep.PaymentTypeCustomer,
 			TxnType: ep.TxnPayment, BillRunType: in.BillRunType}
-		if err := tx.PostEntry(e); err != nil {
+		if err := tx.PostEntry(cust, e); err != nil {
 			return err
 		}
 		open, err := tx.OpenInvoices(cust.ID, in.BillRunType)

@@ -131,7 +131,7 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in Payme
 		if collection {
 			return ep.Errorf(ep.ENOTIMPLEMENTED, "collections through payment providers (%s) are not implemented yet", in.PaymentMethod)
 		}
-		return s.manualPayment(tx, inv, pay)
+		return s.manualPayment(tx, cust, inv, pay)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func (s *Service) startsCollection(tx store.Tx, scope store.Scope, cust *ep.Cust
 }
 
 // manualPayment settles a manual payment (positive) or correction (negative) at once (§6.4.1, OP-16).
-func (s *Service) manualPayment(tx store.Tx, inv *ep.Invoice, pay *ep.InvoicePayment) error {
+func (s *Service) manualPayment(tx store.Tx, cust *ep.Customer, inv *ep.Invoice, pay *ep.InvoicePayment) error {
 	f := figures(inv)
 	txn := ep.TxnPayment
 	if pay.Amount > 0 {
@@ -179,7 +179,7 @@ func (s *Service) manualPayment(tx store.Tx, inv *ep.Invoice, pay *ep.InvoicePay
 	if pay.Description != "" {
 		e.Description = &pay.Description
 	}
-	if err := tx.PostEntry(e); err != nil {
+	if err := tx.PostEntry(cust, e); err != nil {
 		return err
 	}
 	pay.CustomerPaymentID, pay.CountsCollected = &e.ID, true
@@ -291,7 +291,7 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 		if pay.Description != "" {
 			entry.Description = &pay.Description
 		}
-		if err := tx.PostEntry(entry); err != nil {
+		if err := tx.PostEntry(cust, entry); err != nil {
 			return err
 		}
 		pay.CustomerPaymentID = &entry.ID

@@ -78,11 +78,12 @@ func (s *Service) CreateInvoice(ctx context.Context, who Caller, in InvoiceInput
 		}
 		e := invoiceEntry(inv, -total, inv.BillRunType.InvoiceCreated())
 		e.PaymentDate, e.Description = inv.InvoiceDate, &desc
-		if err := tx.PostEntry(e); err != nil {
+		balanceBefore := cust.Balance
+		if err := tx.PostEntry(cust, e); err != nil {
 			return err
 		}
 		// Unallocated credit from earlier customer payments pays the new invoice (§6.2 step 7).
-		return applyCredit(tx, inv, cust.Balance, s.now().Unix())
+		return applyCredit(tx, inv, balanceBefore, s.now().Unix())
 	})
 	if err != nil {
 		return nil, err

@@ -27,7 +27,7 @@ func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) 
 		brt = *in.BillRunType
 	}
 	err = s.write(ctx, who, func(tx store.Tx) error {
-		_, inv, err := lockInvoice(tx, who.Scope(), in.InvoiceID)
+		cust, inv, err := lockInvoice(tx, who.Scope(), in.InvoiceID)
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) 
 		}
 		e := invoiceEntry(inv, -amount, ep.TxnRefund)
 		e.Type, e.PaymentDate, e.Description = &method, s.today(), in.Description
-		if err := tx.PostEntry(e); err != nil {
+		if err := tx.PostEntry(cust, e); err != nil {
 			return err
 		}
 		r = &ep.Refund{InvoiceID: inv.ID, CustomerID: inv.CustomerID, ContractOwnerID: inv.ContractOwnerID, BillRunType: inv.BillRunType,

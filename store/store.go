@@ -128,10 +128,11 @@ type Tx interface {
 	UpdateProvider(p *ep.PaymentProvider) error
 	ListProviders(s Scope, l query.List) ([]ep.PaymentProvider, int64, error)
 
-	// PostEntry appends e to its customer's ledger: it assigns ID, Seq and ResultingBalance and
-	// updates the customer's cached balance. The caller must hold the customer's row lock
-	// (Customer(..., lock=true)) taken in this transaction.
-	PostEntry(e *ep.LedgerEntry) error
+	// PostEntry appends e to the ledger of cust: it assigns ID, Seq and ResultingBalance and
+	// updates the customer's cached balance and payment totals, conditional on the ledger
+	// position in cust, which then holds the new one. cust is the customer as read with its row
+	// lock (Customer(..., lock=true)) in this transaction.
+	PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error
 	// Entries lists a customer's ledger entries in posting order.
 	Entries(s Scope, customerID int64) ([]ep.LedgerEntry, error)
 
@@ -149,7 +150,9 @@ type Tx interface {
 	ListRefunds(s Scope, l query.List) ([]ep.Refund, int64, error)
 	ListEntries(s Scope, l query.List) ([]ep.LedgerEntry, int64, error)
 	Entry(s Scope, id int64) (*ep.LedgerEntry, error)
-	Balance(customerID int64, today string) (*ep.BalanceFigures, error)
+	// CustomerBalance returns a visible customer and its balance figures (OP-27); today decides
+	// which sites are live.
+	CustomerBalance(s Scope, customerID int64, today string) (*ep.Customer, *ep.BalanceFigures, error)
 	ListCreditStatus(s Scope, l query.List) ([]ep.CreditStatus, int64, error)
 
 	// Idempotency keys (spec §2.14).

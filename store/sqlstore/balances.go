@@ -3,35 +3,38 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"fmt"
+	"strings"
 
 	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/store"
 )
 
-// Balance returns the figures of GET /customer-balances for a customer; today (YYYY-MM-DD)
-// decides which sites are live (OP-27).
-func (t *tx) Balance(customerID int64, today string) (*ep.BalanceFigures, error) {
+// CustomerBalance returns a visible customer with the figures of GET /customer-balances; today
+// (YYYY-MM-DD) decides which sites are live (OP-27). It is one statement on one indexed row:
+// the payment totals are kept on the customer row by PostEntry, and the live sites' distinct
+// payment methods come back joined by commas (no method name holds one).
+func (t *tx) CustomerBalance(s store.Scope, customerID int64, today string) (*ep.Customer, *ep.BalanceFigures, error) {
+	sc, args := scopeCond(s, "c.contract_owner_id")
+	var c ep.Customer
 	var f ep.BalanceFigures
-	err := t.queryRow(`SELECT c.balance,
-		COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.customer_id = c.id AND e.txn_type IN ('PAYMENT', 'PAYMENT_REVERSED')), 0),
-		COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.customer_id = c.id AND e.txn_type IN ('PAYMENT', 'PAYMENT_REVERSED')
-			AND e.id > COALESCE((SELECT MAX(x.id) FROM ledger_entries x WHERE x.customer_id = c.id AND x.txn_type IN ('INVOICE_CREATED', 'ADHOC_INVOICE_CREATED')), 0)), 0)
-		FROM customers c WHERE c.id = ?`, customerID).Scan(&f.Balance, &f.TotalPayments, &f.TotalPaymentsSinceLastInvoice)
-	if err != nil {
-		return nil, fmt.Errorf("balance of customer %d: %w", customerID, err)
+	var methods sql.NullString
+	dests := append(customerCols.dests(&c), &f.TotalPayments, &f.TotalPaymentsSinceLastInvoice, &methods)
+	err := t.queryRow(`SELECT `+customerCols.sel("c")+`, c.total_payments, c.payments_since_invoice,
+		(SELECT string_agg(m.payment_method, ',' ORDER BY m.payment_method) FROM (SELECT DISTINCT s.payment_method FROM sites s
+			WHERE s.customer_id = c.id AND s.payment_method IS NOT NULL AND (s.end_date IS NULL OR s.end_date >= ?)) m)
+		FROM customers c WHERE c.id = ? AND `+sc, append([]any{today, customerID}, args...)...).Scan(dests...)
+	if isNoRows(err) {
+		return nil, nil, ep.NotFound("customer")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("balance of customer %d: %w", customerID, err)
 	}
-	rows, err := t.query(`SELECT DISTINCT payment_method FROM sites WHERE customer_id = ? AND payment_method IS NOT NULL
-		AND (end_date IS NULL OR end_date >= ?) ORDER BY payment_method`, customerID, today)
-	if err != nil {
-		return nil, fmt.Errorf("live sites of customer %d: %w", customerID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m ep.PaymentMethod
-		if err := rows.Scan(&m); err != nil {
-			return nil, fmt.Errorf("live sites: %w", err)
+	f.Balance = c.Balance
+	if methods.Valid {
+		for _, m := range strings.Split(methods.String, ",") {
+			f.LiveSiteMethods = append(f.LiveSiteMethods, ep.PaymentMethod(m))
 		}
-		f.LiveSiteMethods = append(f.LiveSiteMethods, m)
 	}
-	return &f, rows.Err()
+	return &c, &f, nil
 }

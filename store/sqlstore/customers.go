@@ -41,8 +41,6 @@ var (
 	customerInsert = customerCols.except("id", "balance", "last_seq")
 	// customerUpdate: the editable fields.
 	customerUpdate = customerCols.except("id", "contract_owner_id", "balance", "last_seq")
-	// customerPosition: the ledger position, read and written only by PostEntry.
-	customerPosition = customerCols.only("balance", "last_seq")
 )
 
 func (t *tx) CreateCustomer(c *ep.Customer) error {

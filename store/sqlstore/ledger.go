@@ -5,6 +5,7 @@ package sqlstore
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -34,34 +35,59 @@ var entryCols = columns[ep.LedgerEntry]{
 
 var entryInsert = entryCols.except("id")
 
-// PostEntry appends an entry. The customer row update is conditional on the ledger position the
-// caller read, so even a caller that forgot the row lock cannot post two entries at one position.
-func (t *tx) PostEntry(e *ep.LedgerEntry) error {
-	cur, err := customerPosition.scan(t.queryRow("SELECT "+customerPosition.sel("")+" FROM customers WHERE id = ?", e.CustomerID))
-	if err != nil {
-		return fmt.Errorf("post entry: read customer %d: %w", e.CustomerID, err)
+// PostEntry appends e to the ledger of cust, the customer as the caller read it under its row
+// lock. One statement moves the ledger position and totals (balance, last_seq, total_payments,
+// payments_since_invoice), conditional on the position the caller read, and returns the new
+// position; then cust holds it. If another posting got in between (a caller that forgot the
+// lock, or validated against an older read), no row is updated and the posting fails: nothing is
+// written at a position the caller did not see, and UNIQUE (customer_id, seq) backs that. The
+// update is refused, not wrapped, when the balance or a total would leave int64.
+func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
+	if cust.ID != e.CustomerID {
+		return fmt.Errorf("post entry: an entry of customer %d posted on customer %d", e.CustomerID, cust.ID)
 	}
-	balance, lastSeq := cur.Balance, cur.LastSeq
-	e.Seq = lastSeq + 1
-	e.ResultingBalance = balance + e.Amount
-	if (e.Amount > 0 && e.ResultingBalance < balance) || (e.Amount < 0 && e.ResultingBalance > balance) {
+	var paid, restart int64 // what the entry adds to the payment totals; 1: it restarts the period
+	if e.TxnType.Payment() {
+		paid = e.Amount
+	}
+	if e.TxnType.InvoiceCreated() {
+		restart = 1
+	}
+	balanceOK, balanceMax := fits("balance", e.Amount)
+	totalOK, totalMax := fits("total_payments", paid)
+	sinceOK, sinceMax := fits("payments_since_invoice", paid)
+	err := t.queryRow(`UPDATE customers SET balance = balance + ?, last_seq = last_seq + 1, total_payments = total_payments + ?,
+		payments_since_invoice = CASE WHEN ? = 1 THEN 0 ELSE payments_since_invoice + ? END
+		WHERE id = ? AND last_seq = ? AND `+balanceOK+` AND `+totalOK+` AND `+sinceOK+` RETURNING balance, last_seq`,
+		e.Amount, paid, restart, paid, cust.ID, cust.LastSeq, balanceMax, totalMax, sinceMax).Scan(&e.ResultingBalance, &e.Seq)
+	if isNoRows(err) {
+		var now int64
+		if err := t.queryRow("SELECT last_seq FROM customers WHERE id = ?", cust.ID).Scan(&now); err != nil {
+			return fmt.Errorf("post entry: customer %d: %w", cust.ID, err)
+		}
+		if now != cust.LastSeq {
+			return fmt.Errorf("post entry: customer %d's ledger is at %d, not at %d where the caller read it", cust.ID, now, cust.LastSeq)
+		}
 		return ep.Errorf(ep.EINVALID, "amount would overflow the customer's balance")
-	}
-	next := ep.Customer{Balance: e.ResultingBalance, LastSeq: e.Seq}
-	res, err := t.exec("UPDATE customers SET "+customerPosition.set()+" WHERE id = ? AND last_seq = ?",
-		append(customerPosition.values(&next), e.CustomerID, lastSeq)...)
-	if err != nil {
-		return fmt.Errorf("post entry: update customer %d: %w", e.CustomerID, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("post entry: customer %d ledger moved concurrently", e.CustomerID)
+	} else if err != nil {
+		return fmt.Errorf("post entry: update customer %d: %w", cust.ID, err)
 	}
 	id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
 	if err != nil {
 		return fmt.Errorf("post entry: %w", err)
 	}
 	e.ID = id
+	cust.Balance, cust.LastSeq = e.ResultingBalance, e.Seq
 	return nil
+}
+
+// fits returns the condition that col + add stays within int64, with its bound: the addition
+// itself would overflow PostgreSQL's bigint (an error) and turn into a float on SQLite.
+func fits(col string, add int64) (string, int64) {
+	if add >= 0 {
+		return col + " <= ?", math.MaxInt64 - add
+	}
+	return col + " >= ?", math.MinInt64 - add
 }
 
 func (t *tx) Entries(s store.Scope, customerID int64) ([]ep.LedgerEntry, error) {

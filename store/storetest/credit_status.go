@@ -59,7 +59,7 @@ func testCreditStatusExtremes(t *testing.T, s store.Store) {
 							t.Fatal(err)
 						}
 						if bal != 0 {
-							if err := tx.PostEntry(entry(c, bal, "BALANCE_ADJUSTMENT")); err != nil {
+							if err := tx.PostEntry(c, entry(c, bal, "BALANCE_ADJUSTMENT")); err != nil {
 								t.Fatal(err)
 							}
 						}

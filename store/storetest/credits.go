@@ -16,7 +16,7 @@ func testCredits(t *testing.T, s store.Store) {
 		var ids []int64
 		for _, a := range []int64{1000, 500} {
 			e := entry(c, a, "PAYMENT")
-			if err := tx.PostEntry(e); err != nil {
+			if err := tx.PostEntry(c, e); err != nil {
 				t.Fatal(err)
 			}
 			if err := tx.AddCredit(&ep.CustomerCredit{EntryID: e.ID, CustomerID: c.ID, Remaining: a}); err != nil {

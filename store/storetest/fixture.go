@@ -165,7 +165,7 @@ func (ch *chain) postEntries(t *testing.T, tx store.Tx) {
 		}
 	}
 	for i := 0; i < 13; i++ {
-		if err := tx.PostEntry(entry(ch.spareCust, int64(i+1), "PAYMENT")); err != nil {
+		if err := tx.PostEntry(ch.spareCust, entry(ch.spareCust, int64(i+1), "PAYMENT")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -180,7 +180,7 @@ func (ch *chain) postEntries(t *testing.T, tx store.Tx) {
 	server := "assigned by PostEntry"
 	for i, e := range []*ep.LedgerEntry{&e0, &e1} {
 		written(t, fmt.Sprint("LedgerEntry ", i), e, map[string]string{"ID": server, "Seq": server, "ResultingBalance": server})
-		if err := tx.PostEntry(e); err != nil {
+		if err := tx.PostEntry(ch.cust, e); err != nil {
 			t.Fatal(err)
 		}
 		ch.entries = append(ch.entries, *e)

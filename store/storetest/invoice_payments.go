@@ -26,7 +26,7 @@ func testInvoicePayments(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		e := entry(c, 5000, "PAYMENT")
-		if err := tx.PostEntry(e); err != nil {
+		if err := tx.PostEntry(c, e); err != nil {
 			t.Fatal(err)
 		}
 		mk := func(i *ep.Invoice, amount int64, method ep.PaymentMethod, counts bool, status *ep.ThirdPartyPaymentStatus) *ep.InvoicePayment {

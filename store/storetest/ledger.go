@@ -23,7 +23,7 @@ func testLedger(t *testing.T, s store.Store) {
 		var sum int64
 		for i, a := range amounts {
 			e := entry(c, a, "BALANCE_ADJUSTMENT")
-			if err := tx.PostEntry(e); err != nil {
+			if err := tx.PostEntry(c, e); err != nil {
 				t.Fatal(err)
 			}
 			sum += a
@@ -61,10 +61,11 @@ func testConcurrentPostings(t *testing.T, s store.Store) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
 				errs <- s.Tx(ctx(), func(tx store.Tx) error {
-					if _, err := tx.Customer(store.AllOwners, c.ID, true); err != nil {
+					locked, err := tx.Customer(store.AllOwners, c.ID, true)
+					if err != nil {
 						return err
 					}
-					return tx.PostEntry(entry(c, int64(w*100+i+1), "PAYMENT"))
+					return tx.PostEntry(locked, entry(locked, int64(w*100+i+1), "PAYMENT"))
 				})
 			}
 		}(w)
@@ -113,7 +114,7 @@ func testRefundsAndStatement(t *testing.T, s store.Store) {
 		}{{-10000, "INVOICE_CREATED", "Invoice N", nil}, {6000, "PAYMENT", "Cheque 7", nil}, {4000, "PAYMENT", "Bank", str("BANK-REF-1")}, {-500, "REFUND", "Goodwill", nil}} {
 			e := entry(c, x.amount, x.txn)
 			e.Description, e.Reference = &x.desc, x.ref
-			if err := tx.PostEntry(e); err != nil {
+			if err := tx.PostEntry(c, e); err != nil {
 				t.Fatal(err)
 			}
 			entries = append(entries, e)
@@ -188,7 +189,7 @@ func testAmountKeysExtremes(t *testing.T, s store.Store) {
 				}
 				for _, a := range amounts {
 					e := entry(c, a, "BALANCE_ADJUSTMENT")
-					if err := tx.PostEntry(e); err != nil {
+					if err := tx.PostEntry(c, e); err != nil {
 						t.Fatal(err)
 					}
 					rows = append(rows, row{e.ID, ratMinor(big.NewInt(a), cur.exp), ratMinor(big.NewInt(e.ResultingBalance), cur.exp)})
@@ -293,4 +294,47 @@ func entryColumnsLand(t *testing.T, tx store.Tx, e ep.LedgerEntry) {
 		[]column{{"id", "ID"}, {"customerId", "CustomerID"}, {"customer_id", "CustomerID"}, {"currencyId", "CurrencyID"},
 			{"invoiceId", "InvoiceID"}, {byScope, "ContractOwnerID"}},
 		tx.ListEntries)
+}
+
+// testStalePosition: a posting is conditional on the ledger position the caller read; posting
+// with an older read fails and writes nothing, and the customer passed in is left as it was.
+func testStalePosition(t *testing.T, s store.Store) {
+	var c *ep.Customer
+	tx(t, s, func(tx store.Tx) error {
+		c, _ = seed(t, tx, 7, "Stale")
+		return nil
+	})
+	stale := *c
+	tx(t, s, func(tx store.Tx) error { return tx.PostEntry(c, entry(c, 100, ep.TxnBalanceAdjustment)) })
+	if c.LastSeq != 1 || c.Balance != 100 {
+		t.Fatalf("after a posting the caller's customer holds position %d, balance %d; want 1, 100", c.LastSeq, c.Balance)
+	}
+	err := s.Tx(ctx(), func(tx store.Tx) error { return tx.PostEntry(&stale, entry(&stale, 50, ep.TxnBalanceAdjustment)) })
+	if err == nil {
+		t.Fatal("a posting at a position the caller did not read succeeded")
+	}
+	if stale.LastSeq != 0 || stale.Balance != 0 {
+		t.Errorf("the refused posting changed the caller's customer: position %d, balance %d", stale.LastSeq, stale.Balance)
+	}
+	tx(t, s, func(tx store.Tx) error {
+		entries, err := tx.Entries(store.AllOwners, c.ID)
+		if err != nil {
+			return err
+		}
+		got, err := tx.Customer(store.AllOwners, c.ID, false)
+		if err != nil {
+			return err
+		}
+		if len(entries) != 1 || got.Balance != 100 || got.LastSeq != 1 {
+			t.Errorf("after the refused posting: %d entries, balance %d, last_seq %d; want 1, 100, 1", len(entries), got.Balance, got.LastSeq)
+		}
+		return nil
+	})
+	if err := s.Tx(ctx(), func(tx store.Tx) error { return tx.PostEntry(c, entry(&stale, 1, ep.TxnBalanceAdjustment)) }); err != nil {
+		t.Errorf("an entry posted with the current position: %v", err)
+	}
+	other := &ep.Customer{ID: c.ID + 1000}
+	if err := s.Tx(ctx(), func(tx store.Tx) error { return tx.PostEntry(other, entry(c, 1, ep.TxnBalanceAdjustment)) }); err == nil {
+		t.Error("an entry of one customer posted on another")
+	}
 }

@@ -32,7 +32,7 @@ func testRollback(t *testing.T, s store.Store) {
 		if _, err := tx.Customer(store.AllOwners, c.ID, true); err != nil {
 			return err
 		}
-		if err := tx.PostEntry(entry(c, -100, "BALANCE_ADJUSTMENT")); err != nil {
+		if err := tx.PostEntry(c, entry(c, -100, "BALANCE_ADJUSTMENT")); err != nil {
 			return err
 		}
 		return errRollback
@@ -76,10 +76,11 @@ func testReadOnly(t *testing.T, s store.Store) {
 		go func(i int) {
 			defer wg.Done()
 			errs <- s.Tx(ctx(), func(tx store.Tx) error {
-				if _, err := tx.Customer(store.AllOwners, c.ID, true); err != nil {
+				locked, err := tx.Customer(store.AllOwners, c.ID, true)
+				if err != nil {
 					return err
 				}
-				return tx.PostEntry(entry(c, int64(i+1), "PAYMENT"))
+				return tx.PostEntry(locked, entry(locked, int64(i+1), "PAYMENT"))
 			})
 		}(i)
 	}

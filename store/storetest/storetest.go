@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Providers", testProviders},
 		{"LedgerPosting", testLedger},
 		{"ConcurrentPostings", testConcurrentPostings},
+		{"PostingAtAStalePosition", testStalePosition},
 		{"Idempotency", testIdempotency},
 		{"RollbackLeavesNothing", testRollback},
 		{"TransactionHooks", testTxHooks},
@@ -47,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		{"Credits", testCredits},
 		{"RefundsAndStatement", testRefundsAndStatement},
 		{"BalanceAndCreditStatus", testBalanceAndCreditStatus},
+		{"BalanceTotalsOnCustomerRow", testBalanceTotals},
+		{"BalanceTotalsBackfill", testBalanceTotalsBackfill},
 
 		// Issue 6: values at the edges of the columns' ranges, and tenancy of the provider
 		// contract-owner filter. Both engines must answer them identically, without a database error.
