@@ -54,24 +54,6 @@ func notSiteState(field string, method ep.PaymentMethod) error {
 	return nil
 }
 
-// lockInvoice finds a visible invoice and locks its customer row and then the invoice row, the
-// order every posting uses (no deadlocks between postings).
-func lockInvoice(tx store.Tx, scope store.Scope, invoiceID int64) (*ep.Customer, *ep.Invoice, error) {
-	inv, err := tx.Invoice(scope, invoiceID, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	cust, err := tx.Customer(store.AllOwners, inv.CustomerID, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	inv, err = tx.Invoice(store.AllOwners, invoiceID, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cust, inv, nil
-}
-
 func formatMinor(v int64, exp int32) string { return money.Format(v, exp) }
 
 // PaymentInput is the body of POST /invoice-payments and POST /adhoc-invoice-payments.
@@ -98,7 +80,7 @@ func (s *Service) CreateInvoicePayment(ctx context.Context, who Caller, in Payme
 	}
 	err = s.write(ctx, who, func(tx store.Tx) error {
 		scope := who.Scope()
-		cust, inv, err := lockInvoice(tx, scope, in.InvoiceID)
+		cust, inv, err := tx.LockInvoice(scope, in.InvoiceID)
 		if err != nil {
 			return err
 		}

@@ -27,7 +27,7 @@ func (s *Service) CreateRefund(ctx context.Context, who Caller, in RefundInput) 
 		brt = *in.BillRunType
 	}
 	err = s.write(ctx, who, func(tx store.Tx) error {
-		cust, inv, err := lockInvoice(tx, who.Scope(), in.InvoiceID)
+		cust, inv, err := tx.LockInvoice(who.Scope(), in.InvoiceID)
 		if err != nil {
 			return err
 		}

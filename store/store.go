@@ -120,6 +120,9 @@ type Tx interface {
 	// Invoices.
 	CreateInvoice(inv *ep.Invoice) error
 	Invoice(s Scope, id int64, lock bool) (*ep.Invoice, error)
+	// LockInvoice reads a visible invoice and its customer, both rows locked (customer first,
+	// the order of every posting), in one round trip.
+	LockInvoice(s Scope, id int64) (*ep.Customer, *ep.Invoice, error)
 	ListInvoices(s Scope, l query.List) ([]ep.Invoice, int64, error)
 
 	// Payment providers. A provider is visible when any of its contract owners is in the scope.

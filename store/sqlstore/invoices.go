@@ -89,6 +89,25 @@ func (t *tx) Invoice(s store.Scope, id int64, lock bool) (*ep.Invoice, error) {
 	return i, nil
 }
 
+// LockInvoice reads a visible invoice and its customer with both rows locked, in one statement.
+// PostgreSQL takes the statement's row locks in the order of its FROM list, customer then
+// invoice, the order every posting uses; a deadlock against a posting that took them otherwise
+// would be detected by PostgreSQL and retried (40P01 is retryable). SQLite's transaction holds
+// the write lock already.
+func (t *tx) LockInvoice(s store.Scope, id int64) (*ep.Customer, *ep.Invoice, error) {
+	sc, args := scopeCond(s, "i.contract_owner_id")
+	var c ep.Customer
+	var i ep.Invoice
+	err := t.queryRow("SELECT "+customerCols.sel("c")+", "+invoiceCols.sel("i")+" FROM customers c JOIN invoices i ON i.customer_id = c.id WHERE i.id = ? AND "+sc+t.d.ForUpdate,
+		append([]any{id}, args...)...).Scan(append(customerCols.dests(&c), invoiceCols.dests(&i)...)...)
+	if isNoRows(err) {
+		return nil, nil, ep.NotFound("invoice")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("lock invoice %d: %w", id, err)
+	}
+	return &c, &i, nil
+}
+
 func (t *tx) ListInvoices(s store.Scope, l query.List) ([]ep.Invoice, int64, error) {
 	return listOf(t, invoices, s, l, invoiceCols, "i", "list invoices")
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	ep "github.com/elevatepay/elevatepay"
@@ -210,4 +211,84 @@ func invoiceColumnsLand(t *testing.T, tx store.Tx, phase string, inv *ep.Invoice
 		[]column{{"id", "ID"}, {"customerId", "CustomerID"}, {"siteId", "SiteID"}, {"billRunId", "BillRunID"}, {"currencyId", "CurrencyID"},
 			{"contractOwnerId", "ContractOwnerID"}, {byScope, "ContractOwnerID"}},
 		tx.ListInvoices)
+}
+
+// testLockInvoice: LockInvoice returns the visible invoice with its customer as they are (after
+// postings), another owner's invoice is not found, and postings through it from many
+// transactions at once serialise on the customer (every position taken once, in order).
+func testLockInvoice(t *testing.T, s store.Store) {
+	var c *ep.Customer
+	var inv *ep.Invoice
+	tx(t, s, func(tx store.Tx) error {
+		var site *ep.Site
+		c, site = seed(t, tx, 7, "Locked")
+		inv = newInvoice(c, site, "LOCK-1", "2024-02-01", 100000)
+		if err := tx.CreateInvoice(inv); err != nil {
+			return err
+		}
+		return tx.PostEntry(c, entry(c, -100000, ep.TxnInvoiceCreated))
+	})
+	tx(t, s, func(tx store.Tx) error {
+		cust, got, err := tx.LockInvoice(store.Scope{Owners: []int32{7}}, inv.ID)
+		if err != nil {
+			return err
+		}
+		if got.ID != inv.ID || got.InvoiceNumber != "LOCK-1" || got.Total != 100000 || cust.ID != c.ID || cust.CustomerName != "Locked" || cust.LastSeq != 1 || cust.Balance != -100000 {
+			t.Errorf("LockInvoice = %+v, %+v", cust, got)
+		}
+		if _, _, err := tx.LockInvoice(store.Scope{Owners: []int32{8}}, inv.ID); ep.ErrorCode(err) != ep.ENOTFOUND {
+			t.Errorf("another owner's invoice: %v, want not found", err)
+		}
+		if _, _, err := tx.LockInvoice(store.AllOwners, inv.ID+1000); ep.ErrorCode(err) != ep.ENOTFOUND {
+			t.Errorf("a missing invoice: %v, want not found", err)
+		}
+		return nil
+	})
+	const workers, each = 8, 5
+	errs := make(chan error, workers*each)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for range each {
+				errs <- s.Tx(ctx(), func(tx store.Tx) error {
+					cust, got, err := tx.LockInvoice(store.AllOwners, inv.ID)
+					if err != nil {
+						return err
+					}
+					got.Collected += 10
+					got.Outstanding -= 10
+					if err := tx.UpdateInvoiceFigures(got); err != nil {
+						return err
+					}
+					return tx.PostEntry(cust, entry(cust, 10, ep.TxnPayment))
+				})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent postings through LockInvoice: %v", err)
+		}
+	}
+	tx(t, s, func(tx store.Tx) error {
+		cust, got, err := tx.LockInvoice(store.AllOwners, inv.ID)
+		if err != nil {
+			return err
+		}
+		entries, err := tx.Entries(store.AllOwners, c.ID)
+		if err != nil {
+			return err
+		}
+		if n := workers*each + 1; len(entries) != n || cust.LastSeq != int64(n) || got.Collected != 10*workers*each || cust.Balance != -100000+10*workers*each {
+			t.Errorf("after %d concurrent postings: %d entries, last_seq %d, collected %d, balance %d", workers*each, len(entries), cust.LastSeq, got.Collected, cust.Balance)
+		}
+		for i, e := range entries {
+			if e.Seq != int64(i+1) {
+				t.Errorf("entry %d at position %d", i, e.Seq)
+			}
+		}
+		return nil
+	})
 }

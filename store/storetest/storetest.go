@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 
 		// The money-movement methods.
 		{"InvoiceFiguresAndOpenInvoices", testOpenInvoices},
+		{"LockInvoice", testLockInvoice},
 		{"InvoicePayments", testInvoicePayments},
 		{"Credits", testCredits},
 		{"RefundsAndStatement", testRefundsAndStatement},
