@@ -52,7 +52,11 @@ func startServer(ctx context.Context, c Config, db *target) (*server, error) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	cmd, err := c.Server([]string{"serve", "--database", db.url, "--addr", addr})
+	args := []string{"serve", "--database", db.url, "--addr", addr}
+	if c.CPUProfile != "" {
+		args = append(args, "--cpu-profile", c.CPUProfile)
+	}
+	cmd, err := c.Server(args)
 	if err != nil {
 		return nil, fmt.Errorf("server command: %w", err)
 	}

@@ -33,6 +33,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plot := fs.String("plot", "", "write a PNG of throughput against concurrency to this file")
 	noLimits := fs.Bool("no-limits", false, "skip measuring the database's own limit")
 	keep := fs.Bool("keep", false, "keep the SQLite file or PostgreSQL schema afterwards")
+	cpuProfile := fs.String("cpu-profile", "", "the server writes a CPU profile of the whole run (seeding excluded) to this file")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	_, err = bench.Run(ctx, bench.Config{Database: *database, Concurrency: levels, Duration: *duration, Scenarios: names,
-		Customers: *customers, ListRows: *listRows, Plot: *plot, NoLimits: *noLimits, Keep: *keep,
+		Customers: *customers, ListRows: *listRows, Plot: *plot, NoLimits: *noLimits, Keep: *keep, CPUProfile: *cpuProfile,
 		Server: benchServer, Out: stdout, Log: stderr})
 	return err
 }
