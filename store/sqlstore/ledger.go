@@ -56,10 +56,19 @@ func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
 	balanceOK, balanceMax := fits("balance", e.Amount)
 	totalOK, totalMax := fits("total_payments", paid)
 	sinceOK, sinceMax := fits("payments_since_invoice", paid)
-	err := t.queryRow(`UPDATE customers SET balance = balance + ?, last_seq = last_seq + 1, total_payments = total_payments + ?,
+	move := `UPDATE customers SET balance = balance + ?, last_seq = last_seq + 1, total_payments = total_payments + ?,
 		payments_since_invoice = CASE WHEN ? = 1 THEN 0 ELSE payments_since_invoice + ? END
-		WHERE id = ? AND last_seq = ? AND `+balanceOK+` AND `+totalOK+` AND `+sinceOK+` RETURNING balance, last_seq`,
-		e.Amount, paid, restart, paid, cust.ID, cust.LastSeq, balanceMax, totalMax, sinceMax).Scan(&e.ResultingBalance, &e.Seq)
+		WHERE id = ? AND last_seq = ? AND ` + balanceOK + ` AND ` + totalOK + ` AND ` + sinceOK + ` RETURNING balance, last_seq`
+	args := []any{e.Amount, paid, restart, paid, cust.ID, cust.LastSeq, balanceMax, totalMax, sinceMax}
+	var err error
+	if t.d.writableCTE() {
+		// One round trip: the entry is inserted at the position the update returns (no row when
+		// the update matched none).
+		err = t.queryRow("WITH c AS ("+move+") "+entryInsertAt+" RETURNING id, seq, resulting_balance",
+			append(args, entryAt.values(e)...)...).Scan(&e.ID, &e.Seq, &e.ResultingBalance)
+	} else {
+		err = t.queryRow(move, args...).Scan(&e.ResultingBalance, &e.Seq)
+	}
 	if isNoRows(err) {
 		var now int64
 		if err := t.queryRow("SELECT last_seq FROM customers WHERE id = ?", cust.ID).Scan(&now); err != nil {
@@ -72,14 +81,28 @@ func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
 	} else if err != nil {
 		return fmt.Errorf("post entry: update customer %d: %w", cust.ID, err)
 	}
-	id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
-	if err != nil {
-		return fmt.Errorf("post entry: %w", err)
+	if !t.d.writableCTE() {
+		id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
+		if err != nil {
+			return fmt.Errorf("post entry: %w", err)
+		}
+		e.ID = id
 	}
-	e.ID = id
 	cust.Balance, cust.LastSeq = e.ResultingBalance, e.Seq
 	return nil
 }
+
+// writableCTE reports whether the engine runs data-modifying statements in WITH (PostgreSQL;
+// SQLite does not), so a posting can be one round trip. In-process SQLite has no round trips
+// to save.
+func (d *Dialect) writableCTE() bool { return d.Name == "postgres" }
+
+// entryAt: the columns of an entry the caller gives; entryInsertAt inserts them with the
+// position and resulting balance that the customer update c returns.
+var (
+	entryAt       = entryInsert.except("seq", "resulting_balance")
+	entryInsertAt = "INSERT INTO ledger_entries (" + entryAt.sel("") + ", seq, resulting_balance) SELECT " + placeholders(len(entryAt)) + ", c.last_seq, c.balance FROM c"
+)
 
 // fits returns the condition that col + add stays within int64, with its bound: the addition
 // itself would overflow PostgreSQL's bigint (an error) and turn into a float on SQLite.
