@@ -33,6 +33,7 @@ type Config struct {
 	NoLimits    bool          // skip the database-limit runs
 	Keep        bool          // keep the SQLite file or PostgreSQL schema afterwards
 	CPUProfile  string        // the server writes a CPU profile of the run to this file; empty: none
+	DBMaxConns  int           // the server's PostgreSQL pool size; 0: serve's default
 	// Server returns the command that runs `elevatepay <args>` as a child process (the same
 	// binary). Its Env is replaced by the caller's environment without DATABASE_URL and
 	// ELEVATEPAY_* (so the server runs with serve's defaults), plus the JWT secret; a command

@@ -53,6 +53,9 @@ func startServer(ctx context.Context, c Config, db *target) (*server, error) {
 	ln.Close()
 
 	args := []string{"serve", "--database", db.url, "--addr", addr}
+	if c.DBMaxConns > 0 {
+		args = append(args, "--db-max-conns", strconv.Itoa(c.DBMaxConns))
+	}
 	if c.CPUProfile != "" {
 		args = append(args, "--cpu-profile", c.CPUProfile)
 	}

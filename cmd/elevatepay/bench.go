@@ -34,6 +34,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noLimits := fs.Bool("no-limits", false, "skip measuring the database's own limit")
 	keep := fs.Bool("keep", false, "keep the SQLite file or PostgreSQL schema afterwards")
 	cpuProfile := fs.String("cpu-profile", "", "the server writes a CPU profile of the whole run (seeding excluded) to this file")
+	dbMaxConns := fs.Int("db-max-conns", 0, "the server's PostgreSQL pool size (serve --db-max-conns); 0: serve's default")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	_, err = bench.Run(ctx, bench.Config{Database: *database, Concurrency: levels, Duration: *duration, Scenarios: names,
-		Customers: *customers, ListRows: *listRows, Plot: *plot, NoLimits: *noLimits, Keep: *keep, CPUProfile: *cpuProfile,
+		Customers: *customers, ListRows: *listRows, Plot: *plot, NoLimits: *noLimits, Keep: *keep, CPUProfile: *cpuProfile, DBMaxConns: *dbMaxConns,
 		Server: benchServer, Out: stdout, Log: stderr})
 	return err
 }
