@@ -72,6 +72,9 @@ func (t *tx) LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error) 
 	return p, nil
 }
 
+// paymentResource is the list of one bill run type's payments. The indexes it needs are in
+// migration 00005 (invoice_payments_list_*): each leads with bill_run_type, which every list
+// here filters on, and carries contract_owner_id for the scope.
 func paymentResource(billRunType ep.BillRunType, invoiceField, billRunParam string) *resource {
 	return &resource{
 		from: "invoice_payments p",
@@ -81,14 +84,17 @@ func paymentResource(billRunType ep.BillRunType, invoiceField, billRunParam stri
 		},
 		id: "p.id",
 		fields: map[string]field{
-			"id": {expr: "p.id", kind: kInt}, invoiceField: {expr: "p.invoice_id", kind: kInt},
+			"id": {expr: "p.id", kind: kInt, notNull: true}, invoiceField: {expr: "p.invoice_id", kind: kInt, notNull: true},
 			"thirdPartyPaymentStatus": {expr: "p.third_party_payment_status", kind: kText},
-			"amountInMajorCurrency":   {expr: "p.amount", kind: kMoney, expExpr: "p.currency_exp"},
-			"currencyId":              {expr: "p.currency_id", kind: kInt}, "description": {expr: "p.description", kind: kText},
-			"metaData": {expr: "p.meta_data", kind: kText}, "errorInfo": {expr: "p.error_info", kind: kText},
-			"paymentMethod": {expr: "p.payment_method", kind: kText}, "paymentDate": {expr: "p.payment_date", kind: kDate},
-			"customerPaymentType": {expr: "p.customer_payment_type", kind: kText}, "customerPaymentId": {expr: "p.customer_payment_id", kind: kInt},
-			billRunParam: {expr: "p.bill_run_id", kind: kInt},
+			"amountInMajorCurrency":   {kind: kMoney, key: storedKey("p", "amount"), notNull: true},
+			"currencyId":              {expr: "p.currency_id", kind: kInt, notNull: true},
+			"description":             {expr: "p.description", kind: kText, notNull: true},
+			"metaData":                {expr: "p.meta_data", kind: kText}, "errorInfo": {expr: "p.error_info", kind: kText},
+			"paymentMethod":       {expr: "p.payment_method", kind: kText, notNull: true},
+			"paymentDate":         {expr: "p.payment_date", kind: kDate, notNull: true},
+			"customerPaymentType": {expr: "p.customer_payment_type", kind: kText, notNull: true},
+			"customerPaymentId":   {expr: "p.customer_payment_id", kind: kInt},
+			billRunParam:          {expr: "p.bill_run_id", kind: kInt},
 		},
 	}
 }

@@ -28,7 +28,13 @@ type field struct {
 	expr    string
 	kind    kind
 	expExpr string    // kMoney on a plain minor-units column: the currency exponent
-	key     *moneyKey // kMoney on a computed amount: its key (expr and expExpr unused)
+	key     *moneyKey // kMoney on a computed or stored key: its key (expr and expExpr unused)
+	// notNull: the field is never NULL, so its sort keys carry no NULLS FIRST/LAST. The order is
+	// the same, but SQLite can read an index in order only for its own NULL placement (NULLs
+	// smallest), which ASC NULLS LAST and DESC NULLS FIRST are not: with them, a sort on the
+	// second column of an index after an equality is a full sort. (PostgreSQL's default
+	// placement is the one written, so it reads its indexes in order either way.)
+	notNull bool
 }
 
 // custom builds the SQL condition of a filter parameter that is not a plain field.
@@ -87,6 +93,14 @@ func floorMod(x, d string) string {
 func plainKey(m, expExpr string) moneyKey {
 	u := unitMinor(expExpr)
 	return moneyKey{hi: floorDiv(m, u), lo: "(" + floorMod(m, u) + " * " + microPerMinor(expExpr) + ")"}
+}
+
+// storedKey is the key of the amount column col of the table aliased alias, kept by the database
+// in the generated columns col_key_hi and col_key_lo (migration 00005, store/*/migrations), whose
+// expressions are plainKey(col, "currency_exp") verbatim: the lists sort and filter on them
+// through an index instead of computing the key of every row.
+func storedKey(alias, col string) *moneyKey {
+	return &moneyKey{hi: alias + "." + col + "_key_hi", lo: alias + "." + col + "_key_lo"}
 }
 
 // keyOf returns the key of a kMoney field.
@@ -376,9 +390,14 @@ func (r *resource) orderBy(t *tx, l query.List) (string, error) {
 			exprs = []string{k.hi, k.lo}
 		}
 		for _, expr := range exprs {
-			if s.Desc {
+			switch {
+			case f.notNull && s.Desc:
+				keys = append(keys, expr+" DESC")
+			case f.notNull:
+				keys = append(keys, expr+" ASC")
+			case s.Desc:
 				keys = append(keys, expr+" DESC NULLS FIRST")
-			} else {
+			default:
 				keys = append(keys, expr+" ASC NULLS LAST")
 			}
 		}

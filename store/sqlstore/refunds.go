@@ -48,7 +48,7 @@ var refunds = &resource{
 		"id": {expr: "r.id", kind: kInt}, "invoiceId": {expr: "r.invoice_id", kind: kInt}, "customerId": {expr: "r.customer_id", kind: kInt},
 		"billRunType": {expr: "r.bill_run_type", kind: kText}, "thirdPartyRefundStatus": {expr: "r.third_party_refund_status", kind: kText},
 		"description": {expr: "r.description", kind: kText}, "errorInfo": {expr: "r.error_info", kind: kText},
-		"paymentMethod": {expr: "r.payment_method", kind: kText}, "amountInMajorCurrency": {expr: "r.amount", kind: kMoney, expExpr: "r.currency_exp"},
+		"paymentMethod": {expr: "r.payment_method", kind: kText}, "amountInMajorCurrency": {kind: kMoney, key: storedKey("r", "amount"), notNull: true},
 	},
 }
 
