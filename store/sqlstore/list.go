@@ -406,38 +406,46 @@ func (r *resource) orderBy(t *tx, l query.List) (string, error) {
 	return " ORDER BY " + strings.Join(keys, ", "), nil
 }
 
-// list runs the count and the page query selecting selectList; scan is called for each row of
-// the page.
+// list runs the page query selecting selectList, calling scan for each row of the page, and
+// returns the exact number of rows matching (X-Total-Count). The count is a second query only
+// when the page cannot tell it: a page holding rows but fewer than the page size is the last
+// one, so the total is its offset plus its rows (in particular a short first page is the whole
+// list); a full page, or an empty page past the first, needs count(*).
 func (r *resource) list(t *tx, s store.Scope, l query.List, selectList string, scan func(rowScanner) error) (int64, error) {
 	where, args, err := r.where(t, s, l)
 	if err != nil {
 		return 0, err
 	}
-	var total int64
-	if err := t.queryRow("SELECT count(*) FROM "+r.from+where, args...).Scan(&total); err != nil {
-		return 0, fmt.Errorf("count %s: %w", r.from, err)
-	}
-	offset := int64(l.Page-1) * int64(l.PageSize)
-	if total == 0 || offset >= total {
-		return total, nil
-	}
 	order, err := r.orderBy(t, l)
 	if err != nil {
 		return 0, err
 	}
-	q := "SELECT " + selectList + " FROM " + r.from + where + order + " LIMIT ? OFFSET ?"
-	rows, err := t.query(q, append(args, l.PageSize, offset)...)
-	if err != nil {
-		return 0, fmt.Errorf("list %s: %w", r.from, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return 0, err
+	offset := int64(max(l.Page-1, 0)) * int64(l.PageSize)
+	var n int64
+	if l.PageSize > 0 {
+		q := "SELECT " + selectList + " FROM " + r.from + where + order + " LIMIT ? OFFSET ?"
+		rows, err := t.query(q, append(args[:len(args):len(args)], l.PageSize, offset)...)
+		if err != nil {
+			return 0, fmt.Errorf("list %s: %w", r.from, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return 0, err
+			}
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return 0, fmt.Errorf("list %s: %w", r.from, err)
+		}
+		rows.Close()
+		if (n > 0 || offset == 0) && n < int64(l.PageSize) {
+			return offset + n, nil
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("list %s: %w", r.from, err)
+	var total int64
+	if err := t.queryRow("SELECT count(*) FROM "+r.from+where, args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count %s: %w", r.from, err)
 	}
 	return total, nil
 }

@@ -13,16 +13,18 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-// Tests of the stored amount keys (issue 8). Invoice payments and refunds sort and filter on
-// amount_key_hi and amount_key_lo, columns the database computes from amount and currency_exp
-// (migration 00005): they must agree with the amount exactly at the int64 limits in every
-// exponent, and the lists on them must order and filter exactly.
+// Tests of the stored amount keys and of the lists' exact totals (issue 8). Invoice payments
+// and refunds sort and filter on amount_key_hi and amount_key_lo, columns the database computes
+// from amount and currency_exp (migration 00005): they must agree with the amount exactly at
+// the int64 limits in every exponent, and the lists on them must order and filter exactly. The
+// lists skip count(*) when a page tells the total; every page must still say it exactly.
 //
 // These run as subtests of IntegerFilterRanges (lists.go) on that test's store, so each works
 // in a contract owner of its own.
 
 const (
-	keysOwner int32 = 8801 // the rows of testStoredAmountKeys
+	keysOwner   int32 = 8801 // the rows of testStoredAmountKeys
+	totalsOwner int32 = 8802 // the rows of testListTotals
 )
 
 // amountRow is one listed row with its amount as an exact fraction of a major unit.
@@ -245,4 +247,81 @@ func amountListExact(t *testing.T, tx store.Tx, what string, rows []amountRow, l
 		}
 	}
 	return nil
+}
+
+// testListTotals: X-Total-Count is exact on every page whether the list counts or the page tells
+// it (a short page is the last one): full pages, the short last page, a last page exactly full,
+// pages past the end, no match at all, and an empty scope.
+func testListTotals(t *testing.T, s store.Store) {
+	scope := store.Scope{Owners: []int32{totalsOwner}}
+	const n = 23
+	var all []amountRow // in id order
+	tx(t, s, func(tx store.Tx) error {
+		c, inv := customerIn(t, tx, totalsOwner, &ep.Currency{ID: 1, DecimalPlaces: 2}, 0)
+		for i := 0; i < n; i++ {
+			// Amounts repeat (ties by id) and dates run backwards against ids.
+			p := newPayment(c, inv, int64(1+(i*7)%5), fmt.Sprintf("2024-03-%02d", 28-i))
+			if err := tx.CreateInvoicePayment(p); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, amountRow{p.ID, ratMinor(big.NewInt(p.Amount), 2)})
+		}
+		return nil
+	})
+	byAmount := sortedBy(all, func(r amountRow) *big.Rat { return r.value }, func(r amountRow) int64 { return r.id }, true)
+	err := s.Read(ctx(), func(tx store.Tx) error {
+		for _, size := range []int{1, 5, n - 1, n, n + 1, 1000} {
+			for _, sorts := range [][]query.Sort{nil, {{Field: "amountInMajorCurrency", Desc: true}}} {
+				want := all
+				if sorts != nil {
+					want = byAmount
+				}
+				pages := (n+size-1)/size + 2
+				for pg := 1; pg <= pages; pg++ {
+					got, total, err := tx.ListInvoicePayments(scope, "NORMAL", query.List{Page: pg, PageSize: size, Sorts: sorts})
+					if err != nil {
+						return err
+					}
+					lo, hi := min((pg-1)*size, n), min(pg*size, n)
+					if total != n || len(got) != hi-lo {
+						t.Errorf("pageSize %d page %d sort %v: %d rows, total %d; want %d rows, total %d", size, pg, sorts, len(got), total, hi-lo, n)
+						continue
+					}
+					for i, p := range got {
+						if p.ID != want[lo+i].id {
+							t.Errorf("pageSize %d page %d sort %v: row %d is %d, want %d", size, pg, sorts, i, p.ID, want[lo+i].id)
+							break
+						}
+					}
+				}
+			}
+		}
+		// A filter: the payments of at most 0.03 (amounts 1, 2 and 3: 14 of the 23).
+		atMost := query.Cond{Param: "amountInMajorCurrency", Op: "lte", Numbers: []money.Decimal{money.MustParse("0.03")}}
+		for _, size := range []int{1, 13, 14, 15} {
+			for pg := 1; pg <= 16; pg++ {
+				got, total, err := tx.ListInvoicePayments(scope, "NORMAL", query.List{Page: pg, PageSize: size, Conds: []query.Cond{atMost}})
+				if err != nil {
+					return err
+				}
+				if want := min(max(14-(pg-1)*size, 0), size); total != 14 || len(got) != want {
+					t.Errorf("amount <= 0.03, pageSize %d page %d: %d rows, total %d; want %d rows, total 14", size, pg, len(got), total, want)
+				}
+			}
+		}
+		// Nothing matches: an amount no payment has, and a caller who sees no contract owner.
+		none := query.Cond{Param: "amountInMajorCurrency", Op: "eq", Numbers: []money.Decimal{money.MustParse("0.001")}}
+		for _, pg := range []int{1, 2, 50} {
+			if got, total, err := tx.ListInvoicePayments(scope, "NORMAL", query.List{Page: pg, PageSize: 10, Conds: []query.Cond{none}}); err != nil || total != 0 || len(got) != 0 {
+				t.Errorf("amount = 0.001 page %d: %d rows, total %d, %v; want none", pg, len(got), total, err)
+			}
+			if got, total, err := tx.ListInvoicePayments(store.Scope{}, "NORMAL", query.List{Page: pg, PageSize: 10}); err != nil || total != 0 || len(got) != 0 {
+				t.Errorf("empty scope page %d: %d rows, total %d, %v; want none", pg, len(got), total, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

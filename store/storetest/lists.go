@@ -20,7 +20,7 @@ import (
 // to fail on them (item 8). Numeric filters on integer columns compare exactly, without scaling
 // the column (which overflowed bigint).
 //
-// The list tests of list_keys.go (stored amount keys) run at the end as subtests,
+// The list tests of list_keys.go (stored amount keys, exact totals) run at the end as subtests,
 // each on a contract owner of its own, so the list compiler keeps one entry in Run.
 func testIntegerFilterRanges(t *testing.T, s store.Store) {
 	var paymentRun int64 = math.MaxInt64
@@ -132,6 +132,7 @@ func testIntegerFilterRanges(t *testing.T, s store.Store) {
 	}
 	// After the counts above, which see every contract owner.
 	t.Run("StoredAmountKeys", func(t *testing.T) { testStoredAmountKeys(t, s) })
+	t.Run("Totals", func(t *testing.T) { testListTotals(t, s) })
 }
 
 func ratMinor(v *big.Int, exp int32) *big.Rat {
