@@ -98,6 +98,7 @@ type Tokens struct {
 	ttl      time.Duration
 	now      func() time.Time
 	parser   *jwt.Parser
+	verified verifiedCache // tokens that verified, with their principals
 }
 
 // NewTokens validates cfg and returns a Tokens. It fails when neither a
@@ -246,6 +247,9 @@ func (t *Tokens) Verify(token string) (Principal, error) {
 	if len(token) > maxTokenLen {
 		return Principal{}, invalid("too long")
 	}
+	if p, ok := t.verified.get(token, t.now()); ok {
+		return p, nil
+	}
 	var c tokenClaims
 	if _, err := t.parser.ParseWithClaims(token, &c, t.key); err != nil {
 		return Principal{}, mapParseError(err)
@@ -281,6 +285,14 @@ func (t *Tokens) Verify(token string) (Principal, error) {
 		}
 		p.Scopes = knownScopes(s)
 	}
+	var nbf, exp time.Time
+	if c.NotBefore != nil {
+		nbf = c.NotBefore.Time
+	}
+	if c.ExpiresAt != nil {
+		exp = c.ExpiresAt.Time
+	}
+	t.verified.put(token, p, nbf, exp)
 	return p, nil
 }
 
