@@ -34,6 +34,7 @@ type Config struct {
 	Keep        bool          // keep the SQLite file or PostgreSQL schema afterwards
 	CPUProfile  string        // the server writes a CPU profile of the run to this file; empty: none
 	DBMaxConns  int           // the server's PostgreSQL pool size; 0: serve's default
+	Explain     bool          // print the plans of scenario d's list queries after seeding (explain.go)
 	// Server returns the command that runs `elevatepay <args>` as a child process (the same
 	// binary). Its Env is replaced by the caller's environment without DATABASE_URL and
 	// ELEVATEPAY_* (so the server runs with serve's defaults), plus the JWT secret; a command
@@ -104,6 +105,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	logf(c, "seeded in %s: %s", res.Seed.Total().Round(10*time.Millisecond), res.Seed)
+	if c.Explain {
+		if err := explain(ctx, c, db, data); err != nil {
+			return nil, err
+		}
+	}
 
 	srv, err := startServer(ctx, c, db)
 	if err != nil {

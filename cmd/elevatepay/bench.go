@@ -35,6 +35,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	keep := fs.Bool("keep", false, "keep the SQLite file or PostgreSQL schema afterwards")
 	cpuProfile := fs.String("cpu-profile", "", "the server writes a CPU profile of the whole run (seeding excluded) to this file")
 	dbMaxConns := fs.Int("db-max-conns", 0, "the server's PostgreSQL pool size (serve --db-max-conns); 0: serve's default")
+	explainPlans := fs.Bool("explain", false, "after seeding, print the plans (PostgreSQL EXPLAIN ANALYZE, SQLite EXPLAIN QUERY PLAN) and timings of scenario d's list queries")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	_, err = bench.Run(ctx, bench.Config{Database: *database, Concurrency: levels, Duration: *duration, Scenarios: names,
-		Customers: *customers, ListRows: *listRows, Plot: *plot, NoLimits: *noLimits, Keep: *keep, CPUProfile: *cpuProfile, DBMaxConns: *dbMaxConns,
+		Customers: *customers, ListRows: *listRows, Plot: *plot, NoLimits: *noLimits, Keep: *keep, CPUProfile: *cpuProfile, DBMaxConns: *dbMaxConns, Explain: *explainPlans,
 		Server: benchServer, Out: stdout, Log: stderr})
 	return err
 }

@@ -406,25 +406,54 @@ func (r *resource) orderBy(t *tx, l query.List) (string, error) {
 	return " ORDER BY " + strings.Join(keys, ", "), nil
 }
 
-// list runs the page query selecting selectList, calling scan for each row of the page, and
-// returns the exact number of rows matching (X-Total-Count). The count is a second query only
-// when the page cannot tell it: a page holding rows but fewer than the page size is the last
-// one, so the total is its offset plus its rows (in particular a short first page is the whole
-// list); a full page, or an empty page past the first, needs count(*).
-func (r *resource) list(t *tx, s store.Scope, l query.List, selectList string, scan func(rowScanner) error) (int64, error) {
+// ListStatements are the two statements of one list request as the list compiler writes them,
+// with their arguments: the page, and the count that runs only when the page cannot tell the
+// total (CountNeeded).
+type ListStatements struct {
+	Page      string
+	PageArgs  []any
+	Count     string
+	CountArgs []any
+
+	offset, size int64
+}
+
+// CountNeeded reports whether a page that returned rows rows leaves X-Total-Count to the count
+// statement. A page holding rows but fewer than the page size is the last one, so the total is
+// its offset plus its rows (in particular a short first page is the whole list); a full page, an
+// empty page past the first, or a list without paging needs count(*).
+func (ls *ListStatements) CountNeeded(rows int64) bool {
+	return ls.size <= 0 || rows >= ls.size || (rows == 0 && ls.offset > 0)
+}
+
+// statements compiles a list request selecting selectList (placeholders still ?).
+func (r *resource) statements(t *tx, s store.Scope, l query.List, selectList string) (*ListStatements, error) {
 	where, args, err := r.where(t, s, l)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	order, err := r.orderBy(t, l)
 	if err != nil {
+		return nil, err
+	}
+	ls := &ListStatements{offset: int64(max(l.Page-1, 0)) * int64(l.PageSize), size: int64(l.PageSize)}
+	ls.Page = "SELECT " + selectList + " FROM " + r.from + where + order + " LIMIT ? OFFSET ?"
+	ls.PageArgs = append(args[:len(args):len(args)], ls.size, ls.offset)
+	ls.Count, ls.CountArgs = "SELECT count(*) FROM "+r.from+where, args
+	return ls, nil
+}
+
+// list runs the page statement, calling scan for each row of the page, and returns the exact
+// number of rows matching (X-Total-Count): offset plus rows when the page tells it, else the
+// count statement's.
+func (r *resource) list(t *tx, s store.Scope, l query.List, selectList string, scan func(rowScanner) error) (int64, error) {
+	ls, err := r.statements(t, s, l, selectList)
+	if err != nil {
 		return 0, err
 	}
-	offset := int64(max(l.Page-1, 0)) * int64(l.PageSize)
 	var n int64
-	if l.PageSize > 0 {
-		q := "SELECT " + selectList + " FROM " + r.from + where + order + " LIMIT ? OFFSET ?"
-		rows, err := t.query(q, append(args[:len(args):len(args)], l.PageSize, offset)...)
+	if ls.size > 0 {
+		rows, err := t.query(ls.Page, ls.PageArgs...)
 		if err != nil {
 			return 0, fmt.Errorf("list %s: %w", r.from, err)
 		}
@@ -439,15 +468,32 @@ func (r *resource) list(t *tx, s store.Scope, l query.List, selectList string, s
 			return 0, fmt.Errorf("list %s: %w", r.from, err)
 		}
 		rows.Close()
-		if (n > 0 || offset == 0) && n < int64(l.PageSize) {
-			return offset + n, nil
-		}
+	}
+	if !ls.CountNeeded(n) {
+		return ls.offset + n, nil
 	}
 	var total int64
-	if err := t.queryRow("SELECT count(*) FROM "+r.from+where, args...).Scan(&total); err != nil {
+	if err := t.queryRow(ls.Count, ls.CountArgs...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count %s: %w", r.from, err)
 	}
 	return total, nil
+}
+
+// InvoicePaymentListStatements returns the statements ListInvoicePayments runs for a caller of
+// scope s (placeholders in the engine's form), for tools that explain them (elevatepay bench
+// --explain).
+func (db *DB) InvoicePaymentListStatements(s store.Scope, billRunType ep.BillRunType, l query.List) (*ListStatements, error) {
+	t := &tx{d: &db.d}
+	r := normalPayments
+	if billRunType == ep.BillRunAdhoc {
+		r = adhocPayments
+	}
+	ls, err := r.statements(t, s, l, invoicePaymentCols.sel("p"))
+	if err != nil {
+		return nil, err
+	}
+	ls.Page, ls.Count = t.rebind(ls.Page), t.rebind(ls.Count)
+	return ls, nil
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
