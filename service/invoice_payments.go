@@ -17,10 +17,15 @@ func figures(inv *ep.Invoice) ledger.Figures {
 	return ledger.Figures{Total: inv.Total, Collected: inv.Collected, InFlight: inv.InFlight, RefundsPending: inv.RefundsPending, RefundsSettled: inv.RefundsSettled}
 }
 
-// saveInvoice recomputes the derived amount and status of inv and writes them (§6.3).
-func saveInvoice(tx store.Tx, inv *ep.Invoice) error {
+// setFigures recomputes the derived amount and status of inv (§6.3).
+func setFigures(inv *ep.Invoice) {
 	f := figures(inv)
 	inv.Outstanding, inv.PaymentStatus = f.Outstanding(), f.Status()
+}
+
+// saveInvoice recomputes the derived amount and status of inv and writes them.
+func saveInvoice(tx store.Tx, inv *ep.Invoice) error {
+	setFigures(inv)
 	return tx.UpdateInvoiceFigures(inv)
 }
 
@@ -161,15 +166,10 @@ func (s *Service) manualPayment(tx store.Tx, cust *ep.Customer, inv *ep.Invoice,
 	if pay.Description != "" {
 		e.Description = &pay.Description
 	}
-	if err := tx.PostEntry(cust, e); err != nil {
-		return err
-	}
-	pay.CustomerPaymentID, pay.CountsCollected = &e.ID, true
-	if err := tx.CreateInvoicePayment(pay); err != nil {
-		return err
-	}
+	pay.CountsCollected = true
 	inv.Collected += pay.Amount
-	return saveInvoice(tx, inv)
+	setFigures(inv)
+	return tx.PostPayment(cust, e, pay, inv)
 }
 
 // resolveProvider finds the provider for a payment of method on an invoice (§6.4.2): the site's

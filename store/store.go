@@ -143,6 +143,10 @@ type Tx interface {
 	UpdateInvoiceFigures(inv *ep.Invoice) error
 	OpenInvoices(customerID int64, billRunType *ep.BillRunType) ([]ep.Invoice, error)
 	CreateInvoicePayment(p *ep.InvoicePayment) error
+	// PostPayment makes the writes of a settled invoice payment together: PostEntry(cust, e),
+	// then pay recorded as the payment of e, then UpdateInvoiceFigures(inv) (one round trip
+	// where the engine can).
+	PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePayment, inv *ep.Invoice) error
 	InvoicePayment(s Scope, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error)
 	LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error)
 	ListInvoicePayments(s Scope, billRunType ep.BillRunType, l query.List) ([]ep.InvoicePayment, int64, error)

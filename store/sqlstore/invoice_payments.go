@@ -44,6 +44,53 @@ func (t *tx) CreateInvoicePayment(p *ep.InvoicePayment) error {
 	return nil
 }
 
+// PostPayment makes the writes of a settled invoice payment: e on the ledger of cust (as
+// PostEntry), pay as that entry's payment (its CustomerPaymentID set to the entry) and inv's
+// figures (as UpdateInvoiceFigures). On PostgreSQL they are one statement, four data-modifying
+// WITH queries each fed by the one before, so nothing is written unless the ledger moved; the
+// others run them one after the other.
+func (t *tx) PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePayment, inv *ep.Invoice) error {
+	if !t.d.writableCTE() {
+		if err := t.PostEntry(cust, e); err != nil {
+			return err
+		}
+		pay.CustomerPaymentID = &e.ID
+		if err := t.CreateInvoicePayment(pay); err != nil {
+			return err
+		}
+		return t.UpdateInvoiceFigures(inv)
+	}
+	if pay.InvoiceID != inv.ID || pay.CustomerID != cust.ID {
+		return fmt.Errorf("post payment: payment of invoice %d, customer %d with invoice %d, customer %d", pay.InvoiceID, pay.CustomerID, inv.ID, cust.ID)
+	}
+	move, args, err := moveLedger(cust, e)
+	if err != nil {
+		return err
+	}
+	args = append(args, entryAt.values(e)...)
+	args = append(args, paymentOfEntry.values(pay)...)
+	args = append(args, invoiceFigures.values(inv)...)
+	args = append(args, inv.ID)
+	var paymentID, updated int64
+	err = t.queryRow("WITH c AS ("+move+"), e AS ("+entryInsertAt+" RETURNING id, seq, resulting_balance), "+
+		"p AS (INSERT INTO invoice_payments ("+paymentOfEntry.sel("")+", customer_payment_id) SELECT "+placeholders(len(paymentOfEntry))+", e.id FROM e RETURNING id), "+
+		"i AS (UPDATE invoices SET "+invoiceFigures.set()+" WHERE id = ? AND EXISTS (SELECT 1 FROM p) RETURNING id) "+
+		"SELECT e.id, e.seq, e.resulting_balance, p.id, (SELECT count(*) FROM i) FROM e, p", args...).
+		Scan(&e.ID, &e.Seq, &e.ResultingBalance, &paymentID, &updated)
+	if err != nil {
+		return t.postFailed(cust, err)
+	}
+	if updated != 1 {
+		return fmt.Errorf("post payment: invoice %d not updated", inv.ID)
+	}
+	cust.Balance, cust.LastSeq = e.ResultingBalance, e.Seq
+	pay.ID, pay.CustomerPaymentID = paymentID, &e.ID
+	return nil
+}
+
+// paymentOfEntry: the columns of a payment PostPayment inserts with its entry's id.
+var paymentOfEntry = invoicePaymentInsert.except("customer_payment_id")
+
 // InvoicePayment returns a visible payment of an invoice of the given bill run type.
 func (t *tx) InvoicePayment(s store.Scope, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error) {
 	sc, args := scopeCond(s, "p.contract_owner_id")

@@ -43,8 +43,38 @@ var entryInsert = entryCols.except("id")
 // written at a position the caller did not see, and UNIQUE (customer_id, seq) backs that. The
 // update is refused, not wrapped, when the balance or a total would leave int64.
 func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
+	move, args, err := moveLedger(cust, e)
+	if err != nil {
+		return err
+	}
+	if t.d.writableCTE() {
+		// One round trip: the entry is inserted at the position the update returns (no row when
+		// the update matched none).
+		err = t.queryRow("WITH c AS ("+move+") "+entryInsertAt+" RETURNING id, seq, resulting_balance",
+			append(args, entryAt.values(e)...)...).Scan(&e.ID, &e.Seq, &e.ResultingBalance)
+	} else {
+		err = t.queryRow(move, args...).Scan(&e.ResultingBalance, &e.Seq)
+	}
+	if err != nil {
+		return t.postFailed(cust, err)
+	}
+	if !t.d.writableCTE() {
+		id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
+		if err != nil {
+			return fmt.Errorf("post entry: %w", err)
+		}
+		e.ID = id
+	}
+	cust.Balance, cust.LastSeq = e.ResultingBalance, e.Seq
+	return nil
+}
+
+// moveLedger returns the UPDATE of cust's row that posting e makes, RETURNING balance and
+// last_seq; it matches no row if the position moved since cust was read or a figure would leave
+// int64.
+func moveLedger(cust *ep.Customer, e *ep.LedgerEntry) (string, []any, error) {
 	if cust.ID != e.CustomerID {
-		return fmt.Errorf("post entry: an entry of customer %d posted on customer %d", e.CustomerID, cust.ID)
+		return "", nil, fmt.Errorf("post entry: an entry of customer %d posted on customer %d", e.CustomerID, cust.ID)
 	}
 	var paid, restart int64 // what the entry adds to the payment totals; 1: it restarts the period
 	if e.TxnType.Payment() {
@@ -59,37 +89,23 @@ func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
 	move := `UPDATE customers SET balance = balance + ?, last_seq = last_seq + 1, total_payments = total_payments + ?,
 		payments_since_invoice = CASE WHEN ? = 1 THEN 0 ELSE payments_since_invoice + ? END
 		WHERE id = ? AND last_seq = ? AND ` + balanceOK + ` AND ` + totalOK + ` AND ` + sinceOK + ` RETURNING balance, last_seq`
-	args := []any{e.Amount, paid, restart, paid, cust.ID, cust.LastSeq, balanceMax, totalMax, sinceMax}
-	var err error
-	if t.d.writableCTE() {
-		// One round trip: the entry is inserted at the position the update returns (no row when
-		// the update matched none).
-		err = t.queryRow("WITH c AS ("+move+") "+entryInsertAt+" RETURNING id, seq, resulting_balance",
-			append(args, entryAt.values(e)...)...).Scan(&e.ID, &e.Seq, &e.ResultingBalance)
-	} else {
-		err = t.queryRow(move, args...).Scan(&e.ResultingBalance, &e.Seq)
+	return move, []any{e.Amount, paid, restart, paid, cust.ID, cust.LastSeq, balanceMax, totalMax, sinceMax}, nil
+}
+
+// postFailed explains err from a posting statement: no row means the ledger moved since the
+// caller's read, or a figure would overflow.
+func (t *tx) postFailed(cust *ep.Customer, err error) error {
+	if !isNoRows(err) {
+		return fmt.Errorf("post entry: customer %d: %w", cust.ID, err)
 	}
-	if isNoRows(err) {
-		var now int64
-		if err := t.queryRow("SELECT last_seq FROM customers WHERE id = ?", cust.ID).Scan(&now); err != nil {
-			return fmt.Errorf("post entry: customer %d: %w", cust.ID, err)
-		}
-		if now != cust.LastSeq {
-			return fmt.Errorf("post entry: customer %d's ledger is at %d, not at %d where the caller read it", cust.ID, now, cust.LastSeq)
-		}
-		return ep.Errorf(ep.EINVALID, "amount would overflow the customer's balance")
-	} else if err != nil {
-		return fmt.Errorf("post entry: update customer %d: %w", cust.ID, err)
+	var now int64
+	if err := t.queryRow("SELECT last_seq FROM customers WHERE id = ?", cust.ID).Scan(&now); err != nil {
+		return fmt.Errorf("post entry: customer %d: %w", cust.ID, err)
 	}
-	if !t.d.writableCTE() {
-		id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
-		if err != nil {
-			return fmt.Errorf("post entry: %w", err)
-		}
-		e.ID = id
+	if now != cust.LastSeq {
+		return fmt.Errorf("post entry: customer %d's ledger is at %d, not at %d where the caller read it", cust.ID, now, cust.LastSeq)
 	}
-	cust.Balance, cust.LastSeq = e.ResultingBalance, e.Seq
-	return nil
+	return ep.Errorf(ep.EINVALID, "amount would overflow the customer's balance")
 }
 
 // writableCTE reports whether the engine runs data-modifying statements in WITH (PostgreSQL;

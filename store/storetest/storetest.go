@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"InvoiceFiguresAndOpenInvoices", testOpenInvoices},
 		{"LockInvoice", testLockInvoice},
 		{"InvoicePayments", testInvoicePayments},
+		{"PostPayment", testPostPayment},
 		{"Credits", testCredits},
 		{"RefundsAndStatement", testRefundsAndStatement},
 		{"BalanceAndCreditStatus", testBalanceAndCreditStatus},
