@@ -58,6 +58,7 @@ type Cell struct {
 	FirstError    string
 	PeakRSS       int64   // bytes, sampled VmRSS of the server during the cell
 	CPU           float64 // % of one core used by the server during the cell
+	Paced         float64 // requests due per second; 0: back to back
 }
 
 // Limit is one database-limit measurement.

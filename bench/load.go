@@ -44,6 +44,8 @@ var scenarios = map[string]scenario{
 		}
 		return balance(w)
 	}},
+	// a at half of its best back-to-back throughput, paced (see measure); run after a's cells.
+	halfPeak: {name: "a at ½ peak, paced", next: invoicePayment},
 	"f": {name: "f a + Idempotency-Key", limit: LimitWrite, next: func(w *worker) request {
 		r := invoicePayment(w)
 		w.seq++
@@ -105,6 +107,9 @@ func (w *worker) entry() int64 {
 	return w.d.entryLo + w.rnd.Int64N(w.d.entryHi-w.d.entryLo)
 }
 
+// halfPeak names the paced cell of scenario a.
+const halfPeak = "a½"
+
 func runScenarios(ctx context.Context, c Config, srv *server, d *data, res *Result) error {
 	run := time.Now().UnixNano()
 	for _, name := range c.Scenarios {
@@ -112,17 +117,61 @@ func runScenarios(ctx context.Context, c Config, srv *server, d *data, res *Resu
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			cell := measure(ctx, c, srv, d, name, n, run)
+			cell := measure(ctx, c, srv, d, name, n, run, 0)
 			logf(c, "%-24s c=%-3d %8.0f req/s  p99 %6.1f ms  errors %d", scenarios[name].name, n, cell.Rate, ms(cell.P99), cell.Errors)
 			res.Cells = append(res.Cells, cell)
+		}
+		if name == "a" {
+			// The latency target is set at half of the peak: requests arrive at that rate,
+			// from as many clients as the largest cell had.
+			var peak float64
+			for _, cell := range res.Cells {
+				if cell.Scenario == "a" {
+					peak = max(peak, cell.Rate)
+				}
+			}
+			if peak > 0 {
+				n := slices.Max(c.Concurrency)
+				cell := measure(ctx, c, srv, d, halfPeak, n, run, peak/2)
+				logf(c, "%-24s c=%-3d %8.0f req/s  p99 %6.1f ms  errors %d (paced at %.0f/s)", scenarios[halfPeak].name, n, cell.Rate, ms(cell.P99), cell.Errors, peak/2)
+				res.Cells = append(res.Cells, cell)
+			}
 		}
 	}
 	return nil
 }
 
-// measure runs one cell: n clients doing back-to-back requests for c.Duration over keep-alive
-// connections, while the server's RSS is sampled and its CPU time read before and after.
-func measure(ctx context.Context, c Config, srv *server, d *data, name string, n int, run int64) Cell {
+// pace sends, until ctx ends, the times at which requests are due, rate a second: a paced
+// cell's clients take one each, and its latency counts from that time, so time spent queueing
+// behind a slow server is counted too.
+func pace(ctx context.Context, rate float64) <-chan time.Time {
+	due := make(chan time.Time, 1<<16)
+	go func() {
+		defer close(due)
+		start := time.Now()
+		for i := int64(0); ; i++ {
+			at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+			if d := time.Until(at); d > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(d):
+				}
+			}
+			select {
+			case due <- at:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return due
+}
+
+// measure runs one cell: n clients doing back-to-back requests (or, with rate > 0, requests due
+// at that rate: see pace) for c.Duration over keep-alive connections, while the server's RSS is
+// sampled and its CPU time read before and after.
+func measure(ctx context.Context, c Config, srv *server, d *data, name string, n int, run int64, rate float64) Cell {
 	sc := scenarios[name]
 	tr := &http.Transport{MaxIdleConns: 2 * n, MaxIdleConnsPerHost: 2 * n, IdleConnTimeout: 90 * time.Second, DisableCompression: true}
 	defer tr.CloseIdleConnections()
@@ -148,6 +197,10 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 		}
 	}()
 
+	var due <-chan time.Time
+	if rate > 0 {
+		due = pace(cctx, rate)
+	}
 	var errs atomic.Int64
 	var firstErr sync.Once
 	var first string
@@ -163,6 +216,13 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 			for cctx.Err() == nil {
 				r := sc.next(w)
 				start := time.Now()
+				if due != nil {
+					at, ok := <-due
+					if !ok {
+						return
+					}
+					start = at
+				}
 				status, body, err := send(cctx, cl, srv, r)
 				lat := time.Since(start)
 				if err != nil && cctx.Err() != nil {
@@ -194,7 +254,7 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 	}
 	slices.Sort(lat)
 	cell := Cell{Scenario: name, Concurrency: n, Requests: int64(len(lat)), Rate: float64(len(lat)) / c.Duration.Seconds(),
-		Errors: errs.Load(), FirstError: first, PeakRSS: peak.Load(), CPU: -1}
+		Errors: errs.Load(), FirstError: first, PeakRSS: peak.Load(), CPU: -1, Paced: rate}
 	cell.P50, cell.P95, cell.P99 = quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99)
 	if cpu0 >= 0 && cpu1 >= 0 {
 		cell.CPU = 100 * float64(cpu1-cpu0) / float64(elapsed)
