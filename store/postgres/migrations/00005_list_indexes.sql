@@ -30,8 +30,11 @@ CREATE INDEX invoice_payments_list_type ON invoice_payments (bill_run_type, cust
 --   (customer_payment_id) index, whose lookups it still serves:
 CREATE INDEX invoice_payments_list_customer_payment ON invoice_payments (customer_payment_id, bill_run_type, contract_owner_id);
 DROP INDEX invoice_payments_customer_payment;
+--   counts of a bill run type, or of one customerPaymentType, index-only on a narrow index
+--   (PostgreSQL deduplicates its few distinct keys into a few megabytes for a million rows):
+CREATE INDEX invoice_payments_list_count ON invoice_payments (bill_run_type, customer_payment_type, contract_owner_id);
 -- generatedInvoiceId filters use invoice_payments_invoice (invoice_id, id); a tenant's id-sorted
--- lists use invoice_payments_owner (contract_owner_id, bill_run_type, id).
+-- lists and counts use invoice_payments_owner (contract_owner_id, bill_run_type, id).
 
 -- Refunds: the same stored key for sort=amountInMajorCurrency (refund amounts never change).
 ALTER TABLE refunds
@@ -43,6 +46,7 @@ CREATE INDEX refunds_list_amount ON refunds (amount_key_hi, amount_key_lo, id, c
 DROP INDEX refunds_list_amount;
 ALTER TABLE refunds DROP COLUMN amount_key_lo, DROP COLUMN amount_key_hi;
 CREATE INDEX invoice_payments_customer_payment ON invoice_payments (customer_payment_id);
+DROP INDEX invoice_payments_list_count;
 DROP INDEX invoice_payments_list_customer_payment;
 DROP INDEX invoice_payments_list_type;
 DROP INDEX invoice_payments_list_amount;
