@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -30,6 +32,10 @@ type Dialect struct {
 	TextCollate string        // collation clause making text sort by code point
 	IsUnique    func(error) bool
 	IsRetryable func(error) bool
+	// Statements, when positive, is how many prepared statements each pool keeps (see
+	// stmtCache): a statement run often is parsed once per connection instead of on every
+	// execution. 0 leaves preparation to the driver (pgx keeps its own per-connection cache).
+	Statements int
 	// MigrationLock, when set, returns a new session lock that Migrate holds while it applies
 	// migrations, so processes migrating one database together take turns.
 	MigrationLock func() lock.SessionLocker
@@ -43,28 +49,113 @@ type DB struct {
 	rdb        *sql.DB // pool for read-only transactions; db when nil
 	d          Dialect
 	migrations fs.FS
+
+	writers atomic.Pointer[writeSlots] // set by LimitWriters; nil: no limit
+	waits   atomic.Int64               // writers that had to wait for a slot
+
+	wstmts, rstmts *stmtCache     // prepared statements of db and rdb; nil: none
+	closers        []func() error // run by Close before the pools close, last first
 }
 
 // UseReadPool makes Read use pool (for example SQLite connections opened query-only, whose
 // transactions never take the write lock). Close closes it too.
-func (s *DB) UseReadPool(pool *sql.DB) { s.rdb = pool }
+func (s *DB) UseReadPool(pool *sql.DB) {
+	s.rdb = pool
+	s.rstmts = newStmtCache(pool, s.d.Statements, nil)
+}
 
 // New wraps db. migrations holds the engine's goose migrations at its root.
 func New(db *sql.DB, d Dialect, migrations fs.FS) *DB {
-	return &DB{db: db, d: d, migrations: migrations}
+	s := &DB{db: db, d: d, migrations: migrations}
+	s.wstmts = newStmtCache(db, d.Statements, s.writerSlot)
+	return s
 }
+
+// ErrWriterWait is returned when a write waited longer than LimitWriters allows for its turn.
+// Under any sane load turns come in milliseconds: a wait this long usually means a goroutine that
+// holds a write transaction (or a parked one) asked for a second, which can never be served.
+var ErrWriterWait = errors.New("timed out waiting for the write connection (does this request already hold a write transaction?)")
+
+// LimitWriters makes every write transaction on the main pool (and everything else the store
+// runs there: statement preparation, WithWriter) first take one of n slots, in arrival order,
+// and only then ask the pool for a connection. With n equal to the pool's size (SQLite: its one
+// write connection) writers never meet each other in the database's lock, where SQLite's busy
+// handler would make them sleep and retry: they queue here, in Go, and the slot passes to the
+// next writer the moment a transaction ends. A writer waiting longer than wait fails with
+// ErrWriterWait instead of waiting forever. Writes under way keep the slots they took.
+func (s *DB) LimitWriters(n int, wait time.Duration) {
+	s.writers.Store(&writeSlots{ch: make(chan struct{}, n), wait: wait})
+}
+
+// writeSlots holds one token per write under way: a writer sends to take a slot, in arrival
+// order (a channel wakes its blocked senders first come, first served), and receives to give it
+// back.
+type writeSlots struct {
+	ch   chan struct{}
+	wait time.Duration // longest wait for a slot
+}
+
+// writerSlot takes a write slot (see LimitWriters) and returns the function giving it back; a
+// no-op without a limit.
+func (s *DB) writerSlot(ctx context.Context) (release func(), err error) {
+	slots := s.writers.Load()
+	if slots == nil {
+		return func() {}, nil
+	}
+	select {
+	case slots.ch <- struct{}{}:
+	default:
+		s.waits.Add(1)
+		t := time.NewTimer(slots.wait)
+		defer t.Stop()
+		select {
+		case slots.ch <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-t.C:
+			return nil, ErrWriterWait
+		}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-slots.ch }) }, nil
+}
+
+// WithWriter runs fn on a connection of the main pool in its turn among the writers (see
+// LimitWriters), for maintenance such as WAL checkpoints.
+func (s *DB) WithWriter(ctx context.Context, fn func(*sql.Conn) error) error {
+	release, err := s.writerSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(c)
+}
+
+// OnClose makes Close run fn (the last registered first) before it closes the pools, for
+// background work on them that must stop first.
+func (s *DB) OnClose(fn func() error) { s.closers = append(s.closers, fn) }
 
 // SQL returns the underlying pool (for tests and tools).
 func (s *DB) SQL() *sql.DB { return s.db }
 
 // provider returns the goose provider; locked makes it hold the dialect's migration lock while
-// it applies migrations (checks for pending ones never take it).
+// it applies migrations (checks for pending ones never take it, and only read: they go through
+// the read pool when there is one, so a readiness check never queues for the write connection).
 func (s *DB) provider(locked bool) (*goose.Provider, error) {
 	var opts []goose.ProviderOption
 	if locked && s.d.MigrationLock != nil {
 		opts = append(opts, goose.WithSessionLocker(s.d.MigrationLock()))
 	}
-	return goose.NewProvider(s.d.Goose, s.db, s.migrations, opts...)
+	pool := s.db
+	if !locked && s.rdb != nil {
+		pool = s.rdb
+	}
+	return goose.NewProvider(s.d.Goose, pool, s.migrations, opts...)
 }
 
 // Migrate applies every pending migration, under the dialect's migration lock when it has one:
@@ -93,24 +184,39 @@ func (s *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
 	return !pending, nil
 }
 
-// Ping checks the database answers.
-func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+// Ping checks the database answers (through the read pool when there is one: it need not wait
+// for the write connection).
+func (s *DB) Ping(ctx context.Context) error {
+	if s.rdb != nil {
+		return s.rdb.PingContext(ctx)
+	}
+	return s.db.PingContext(ctx)
+}
 
 // Engine names the engine.
 func (s *DB) Engine() string { return s.d.Name }
 
-// Close closes the pools.
+// Close stops what OnClose registered, closes the prepared statements and then the pools.
 func (s *DB) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
+	s.wstmts.close()
+	s.rstmts.close()
 	if s.rdb != nil {
 		s.rdb.Close()
 	}
-	return s.db.Close()
+	errs = append(errs, s.db.Close())
+	return errors.Join(errs...)
 }
 
-// Stats returns pool figures.
+// Stats returns pool figures. WaitCount counts waits for a connection and, under LimitWriters,
+// for a write slot.
 func (s *DB) Stats() store.PoolStats {
 	st := s.db.Stats()
-	return store.PoolStats{Open: st.OpenConnections, InUse: st.InUse, Idle: st.Idle, WaitCount: st.WaitCount}
+	return store.PoolStats{Open: st.OpenConnections, InUse: st.InUse, Idle: st.Idle, WaitCount: st.WaitCount + s.waits.Load()}
 }
 
 const maxAttempts = 5
@@ -162,19 +268,28 @@ func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, key *store.Idempote
 
 func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.IdempotencyMark, fn func(store.Tx) error) (err error) {
 	readOnly := opts != nil && opts.ReadOnly
-	pool := s.db
+	pool, stmts := s.db, s.wstmts
 	if readOnly && s.rdb != nil {
-		pool = s.rdb
+		pool, stmts = s.rdb, s.rstmts
 	}
 	if key != nil && key.HasParked() {
 		// Checked before BEGIN: on SQLite a second writer would wait for the parked one.
 		return store.ErrSecondWrite
 	}
+	t := &tx{ctx: ctx, d: &s.d, readOnly: readOnly, queue: s.jobQueue(), stmts: stmts}
+	if pool == s.db {
+		// The write slot is taken before the connection and given back when the transaction
+		// ends (for a parked one: when it commits or rolls back with its response).
+		if t.release, err = s.writerSlot(ctx); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
+		t.ended()
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d, readOnly: readOnly, queue: s.jobQueue()}
+	t.tx = sqlTx
 	parked := false
 	defer func() {
 		// Unless it is parked, the transaction ends here whatever ended fn: an error, a panic, or
@@ -182,6 +297,7 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		// held. After a commit, Rollback does nothing.
 		if !parked {
 			_ = sqlTx.Rollback()
+			t.ended()
 		}
 	}()
 	if err := fn(t); err != nil {
@@ -198,6 +314,7 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	t.ended()
 	t.committed()
 	return nil
 }
@@ -206,6 +323,7 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 type parkedTx struct{ t *tx }
 
 func (p parkedTx) Commit(rec *store.IdempotencyRecord) error {
+	defer p.t.ended()
 	rec.Completed, rec.Executed = true, true
 	if err := p.t.IdempotencyComplete(rec); err != nil {
 		_ = p.t.tx.Rollback()
@@ -214,11 +332,15 @@ func (p parkedTx) Commit(rec *store.IdempotencyRecord) error {
 	if err := p.t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	p.t.ended()
 	p.t.committed()
 	return nil
 }
 
-func (p parkedTx) Rollback() { _ = p.t.tx.Rollback() }
+func (p parkedTx) Rollback() {
+	_ = p.t.tx.Rollback()
+	p.t.ended()
+}
 
 type tx struct {
 	ctx      context.Context
@@ -227,6 +349,33 @@ type tx struct {
 	readOnly bool
 	queue    store.Queue
 	after    []func()
+
+	release  func()     // gives the write slot back; nil when none is held
+	stmts    *stmtCache // the pool's prepared statements; nil: none
+	prepared []txStmt   // cached statements bound to this transaction so far
+	missed   []string   // statements run unprepared, offered to stmts when the transaction ends
+}
+
+// txStmt is a cached statement bound to a transaction.
+type txStmt struct {
+	q string
+	s *sql.Stmt
+}
+
+// ended runs once the transaction has committed or rolled back: it gives the write slot back,
+// then offers the statements that missed the cache to it (preparing them needs a connection
+// of the pool, so it must wait until this transaction no longer holds one). Calling it again
+// does nothing.
+func (t *tx) ended() {
+	if t.release != nil {
+		t.release()
+		t.release = nil
+	}
+	if len(t.missed) > 0 {
+		missed := t.missed
+		t.missed = nil
+		t.stmts.admit(context.WithoutCancel(t.ctx), missed)
+	}
 }
 
 // Enqueue inserts job through the store's queue with this transaction.
@@ -274,16 +423,53 @@ func (t *tx) rebind(q string) string {
 	return b.String()
 }
 
-func (t *tx) exec(q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, t.rebind(q), args...)
+// stmt returns the cached prepared statement of q bound to this transaction, or nil when q is
+// not cached (then it is offered to the cache when the transaction ends). Binding reuses the
+// statement already prepared on the transaction's connection, or prepares it there once.
+func (t *tx) stmt(q string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	for _, p := range t.prepared {
+		if p.q == q {
+			return p.s
+		}
+	}
+	cached := t.stmts.get(q)
+	if cached == nil {
+		if !slices.Contains(t.missed, q) {
+			t.missed = append(t.missed, q)
+		}
+		return nil
+	}
+	s := t.tx.StmtContext(t.ctx, cached)
+	t.prepared = append(t.prepared, txStmt{q, s})
+	return s
 }
 
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	q = t.rebind(q)
+	if s := t.stmt(q); s != nil {
+		return s.ExecContext(t.ctx, args...)
+	}
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+
+// query runs a statement returning rows. It never uses the statement cache: a prepared
+// statement serves one result at a time on its connection, and rows stay open while the caller
+// iterates, perhaps running other statements.
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, t.rebind(q), args...)
 }
 
+// queryRow runs a statement returning at most one row, through the statement cache: every caller
+// scans the row at once, which closes it before the statement can be run again.
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, t.rebind(q), args...)
+	q = t.rebind(q)
+	if s := t.stmt(q); s != nil {
+		return s.QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
