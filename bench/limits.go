@@ -30,9 +30,9 @@ import (
 //   - LimitRead: a one-row select of a customer's balance, what (c) is compared with.
 //
 // On PostgreSQL pgbench runs them (-M prepared, -c C, -j min(C,2)); on SQLite they run in this
-// process with database/sql on the modernc driver with store/sqlite's pragmas (WAL, busy
-// timeout, synchronous NORMAL, _txlock=immediate; a query-only pool for the select), C
-// goroutines, prepared statements.
+// process with database/sql on the modernc driver with store/sqlite's connection settings (its
+// DSNs: WAL, busy timeout, synchronous NORMAL, _txlock=immediate; its pool sizes: one write
+// connection, a query-only pool for the select), C goroutines, prepared statements.
 
 // pgWrite is the pgbench script of LimitWrite.
 const pgWrite = `\set r random(:lo, :hi)
@@ -170,8 +170,15 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 		return l, err
 	}
 	defer pool.Close()
-	pool.SetMaxOpenConns(min(n, sqlite.PoolSize))
-	pool.SetMaxIdleConns(min(n, sqlite.PoolSize))
+	// The store's pool sizes too: the write limit runs on one connection (sqlite.Writers), as the
+	// store's writes do, its goroutines queueing in database/sql for it; the select on up to
+	// sqlite.Readers query-only connections.
+	size := sqlite.Readers
+	if kind == LimitWrite {
+		size = sqlite.Writers
+	}
+	pool.SetMaxOpenConns(min(n, size))
+	pool.SetMaxIdleConns(min(n, size))
 
 	var op func(r int64) error
 	if kind == LimitRead {

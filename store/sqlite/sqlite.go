@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -48,14 +49,33 @@ func code(err error) int {
 	return 0
 }
 
-// PoolSize is the number of connections of each of the store's two pools (writers, readers).
-const PoolSize = 8
+// busyTimeout is how long, in milliseconds, a connection waits for a lock another process holds:
+// 10 s.
+const busyTimeout = 10000
 
-// WriterDSN is the data source name of the store's write connections to the file at path: WAL,
+// Writers is the number of connections of the store's write pool: one. SQLite lets one
+// transaction write at a time anyway (BEGIN IMMEDIATE takes the write lock at the start), and
+// with several connections the waiting ones sleep in SQLite's busy handler (1, 2, 5, 10 ms …)
+// and retry, so the lock sits free while they sleep. With one connection, writers queue in Go
+// (sqlstore.DB.LimitWriters: first come, first served) and the next one starts the moment the
+// previous one ends; they never see SQLITE_BUSY from each other. The busy timeout stays for
+// other processes on the same file (the elevatepay CLI, a second server).
+const Writers = 1
+
+// Readers is the number of connections of the store's read pool.
+const Readers = 8
+
+// WriterWait is how long a write transaction waits for its turn on the write connection before
+// it fails with sqlstore.ErrWriterWait: as long as the busy timeout a write waited for another
+// connection's lock before, so no legitimate wait got shorter, and a transaction that asks for
+// the write connection while its own goroutine holds it fails instead of hanging forever.
+const WriterWait = 10 * time.Second
+
+// WriterDSN is the data source name of the store's write connection to the file at path: WAL,
 // a 10 s busy timeout, foreign keys, synchronous=NORMAL, and BEGIN IMMEDIATE transactions.
 func WriterDSN(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
@@ -67,7 +87,7 @@ func WriterDSN(path string) string {
 // transactions, so in WAL mode they read a snapshot without queueing behind the writer.
 func ReaderDSN(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "query_only(1)")
 	return "file:" + path + "?" + q.Encode()
@@ -84,13 +104,15 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	db.SetMaxOpenConns(PoolSize)
+	db.SetMaxOpenConns(Writers)
+	db.SetMaxIdleConns(Writers)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	sub, _ := fs.Sub(migrations, "migrations")
 	s := sqlstore.New(db, Dialect, sub)
+	s.LimitWriters(Writers, WriterWait)
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -102,7 +124,8 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
-	rdb.SetMaxOpenConns(PoolSize)
+	rdb.SetMaxOpenConns(Readers)
+	rdb.SetMaxIdleConns(Readers)
 	s.UseReadPool(rdb)
 	return s, nil
 }
