@@ -105,21 +105,24 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 	now := s.now().UTC()
 	rec := &store.IdempotencyRecord{Subject: c.p.Subject, Key: key, Fingerprint: Fingerprint(r.Method, r.URL.Path, c.body), CreatedAt: now.Unix()}
 	var existing *store.IdempotencyRecord
-	err := s.store.Tx(r.Context(), func(tx store.Tx) error {
+	// The claim is one INSERT … ON CONFLICT DO NOTHING committing by itself (Store.Auto: no
+	// BEGIN and COMMIT around it), followed on a conflict by the read of the key's record.
+	err := s.store.Auto(r.Context(), func(tx store.Tx) error {
 		var err error
 		existing, err = tx.IdempotencyBegin(rec)
-		if err != nil || existing == nil {
-			return err
-		}
-		if existing.CreatedAt < now.Add(-IdempotencyRetention).Unix() {
-			// Expired: forget it and start afresh.
+		return err
+	})
+	if err == nil && existing != nil && existing.CreatedAt < now.Add(-IdempotencyRetention).Unix() {
+		// Expired: forget it and start afresh, in one transaction.
+		err = s.store.Tx(r.Context(), func(tx store.Tx) error {
 			if err := tx.IdempotencyRelease(rec.Subject, rec.Key); err != nil {
 				return err
 			}
+			var err error
 			existing, err = tx.IdempotencyBegin(rec)
-		}
-		return err
-	})
+			return err
+		})
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return

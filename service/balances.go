@@ -43,7 +43,7 @@ type Balance struct {
 
 // CustomerBalance returns the balance figures of a visible customer.
 func (s *Service) CustomerBalance(ctx context.Context, who Caller, customerID int64) (b *Balance, err error) {
-	err = s.Store.Read(ctx, func(tx store.Tx) error {
+	err = s.Store.ReadOne(ctx, func(tx store.Tx) error {
 		cust, f, err := tx.CustomerBalance(who.Scope(), customerID, s.today())
 		if err != nil {
 			return err

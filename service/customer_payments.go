@@ -95,7 +95,7 @@ func allocate(tx store.Tx, e *ep.LedgerEntry, amount int64, open []ep.Invoice, n
 
 // CustomerPayment returns one visible ledger entry.
 func (s *Service) CustomerPayment(ctx context.Context, who Caller, id int64) (*ep.LedgerEntry, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.LedgerEntry, error) { return tx.Entry(who.Scope(), id) })
+	return readOne(ctx, s, func(tx store.Tx) (*ep.LedgerEntry, error) { return tx.Entry(who.Scope(), id) })
 }
 
 // ListCustomerPayments lists a visible customer's entries (GET /customer-payments, §6.1.3); l carries the

@@ -64,7 +64,7 @@ func (s *Service) CreateCustomer(ctx context.Context, who Caller, in CustomerInp
 
 // Customer returns a visible customer.
 func (s *Service) Customer(ctx context.Context, who Caller, id int64) (*ep.Customer, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.Customer, error) { return tx.Customer(who.Scope(), id, false) })
+	return readOne(ctx, s, func(tx store.Tx) (*ep.Customer, error) { return tx.Customer(who.Scope(), id, false) })
 }
 
 // ListCustomers lists the caller's customers.

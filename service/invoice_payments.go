@@ -287,7 +287,7 @@ func (s *Service) externalReport(tx store.Tx, scope store.Scope, cust *ep.Custom
 
 // InvoicePayment returns a visible payment of a normal (NORMAL) or adhoc (ADHOC) invoice.
 func (s *Service) InvoicePayment(ctx context.Context, who Caller, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.InvoicePayment, error) { return tx.InvoicePayment(who.Scope(), id, billRunType) })
+	return readOne(ctx, s, func(tx store.Tx) (*ep.InvoicePayment, error) { return tx.InvoicePayment(who.Scope(), id, billRunType) })
 }
 
 // ListInvoicePayments lists visible payments of normal or adhoc invoices.

@@ -93,7 +93,7 @@ func (s *Service) CreateInvoice(ctx context.Context, who Caller, in InvoiceInput
 
 // Invoice returns a visible invoice.
 func (s *Service) Invoice(ctx context.Context, who Caller, id int64) (*ep.Invoice, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.Invoice, error) { return tx.Invoice(who.Scope(), id, false) })
+	return readOne(ctx, s, func(tx store.Tx) (*ep.Invoice, error) { return tx.Invoice(who.Scope(), id, false) })
 }
 
 // ListInvoices lists the caller's invoices.

@@ -29,5 +29,5 @@ func invoiceEntry(inv *ep.Invoice, amount int64, txn ep.TxnType) *ep.LedgerEntry
 
 // Entries returns a customer's ledger (in posting order).
 func (s *Service) Entries(ctx context.Context, who Caller, customerID int64) ([]ep.LedgerEntry, error) {
-	return read(ctx, s, func(tx store.Tx) ([]ep.LedgerEntry, error) { return tx.Entries(who.Scope(), customerID) })
+	return readOne(ctx, s, func(tx store.Tx) ([]ep.LedgerEntry, error) { return tx.Entries(who.Scope(), customerID) })
 }

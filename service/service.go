@@ -52,6 +52,16 @@ func read[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) 
 	return out, err
 }
 
+// readOne runs a read of one statement without a transaction (Store.ReadOne): a single
+// statement reads one snapshot, and BEGIN and COMMIT would double its round trips.
+func readOne[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (out T, err error) {
+	err = s.Store.ReadOne(ctx, func(tx store.Tx) error {
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
 // readList runs one list read in its own read-only transaction.
 func readList[T any](ctx context.Context, s *Service, fn func(store.Tx) ([]T, int64, error)) (out []T, total int64, err error) {
 	err = s.Store.Read(ctx, func(tx store.Tx) error {

@@ -92,7 +92,7 @@ func (s *Service) CreateSite(ctx context.Context, who Caller, in SiteInput) (sit
 
 // Site returns a visible site.
 func (s *Service) Site(ctx context.Context, who Caller, id int64) (*ep.Site, error) {
-	return read(ctx, s, func(tx store.Tx) (*ep.Site, error) { return tx.Site(who.Scope(), id) })
+	return readOne(ctx, s, func(tx store.Tx) (*ep.Site, error) { return tx.Site(who.Scope(), id) })
 }
 
 // ListSites lists the caller's sites.

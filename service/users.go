@@ -29,7 +29,7 @@ func (s *Service) Authenticate(ctx context.Context, brand, username, password st
 	if brand != s.Brand {
 		return "", ep.Errorf(ep.ENOTFOUND, "unknown brand")
 	}
-	u, err := read(ctx, s, func(tx store.Tx) (*ep.User, error) { return tx.UserByName(username) })
+	u, err := readOne(ctx, s, func(tx store.Tx) (*ep.User, error) { return tx.UserByName(username) })
 	if ep.ErrorCode(err) == ep.ENOTFOUND {
 		u, err = nil, nil
 	} else if err != nil {
@@ -143,7 +143,7 @@ func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled
 	if ok {
 		return disabled, nil
 	}
-	err = s.Store.Read(ctx, func(tx store.Tx) error {
+	err = s.Store.ReadOne(ctx, func(tx store.Tx) error {
 		u, err := tx.UserByName(subject)
 		if ep.ErrorCode(err) == ep.ENOTFOUND {
 			return nil

@@ -48,6 +48,13 @@ type Store interface {
 	// Read runs fn inside one read-only transaction (a consistent snapshot that takes no write
 	// lock); a write inside it fails.
 	Read(ctx context.Context, fn func(Tx) error) error
+	// ReadOne runs fn, which runs exactly one statement, outside an explicit transaction: one
+	// statement reads one snapshot by itself, and BEGIN and COMMIT would add two round trips.
+	// fn's Tx has no write lock; a function that ran more statements fails.
+	ReadOne(ctx context.Context, fn func(Tx) error) error
+	// Auto runs fn outside a transaction: each of its statements commits on its own, so it is
+	// only for steps that are each complete by themselves. Enqueue fails in it.
+	Auto(ctx context.Context, fn func(Tx) error) error
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// MigrationsCurrent reports whether every embedded migration has been applied.

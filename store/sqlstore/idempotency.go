@@ -29,19 +29,26 @@ var (
 	idempotencyTakeOver = idempotencyCols.only("created_at", "fingerprint")
 )
 
+// IdempotencyBegin claims k, or returns the record holding it. Outside a transaction (Auto)
+// the record can be released between the conflicting insert and its read; then the claim is
+// tried again.
 func (t *tx) IdempotencyBegin(k *store.IdempotencyRecord) (*store.IdempotencyRecord, error) {
-	res, err := t.exec(idempotencyBegin.insertSQL("idempotency_keys")+" ON CONFLICT (subject, key) DO NOTHING", idempotencyBegin.values(k)...)
-	if err != nil {
-		return nil, fmt.Errorf("idempotency key: %w", err)
+	for attempt := 1; ; attempt++ {
+		res, err := t.exec(idempotencyBegin.insertSQL("idempotency_keys")+" ON CONFLICT (subject, key) DO NOTHING", idempotencyBegin.values(k)...)
+		if err != nil {
+			return nil, fmt.Errorf("idempotency key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil, nil
+		}
+		r, err := idempotencyCols.scan(t.queryRow("SELECT "+idempotencyCols.sel("")+" FROM idempotency_keys WHERE subject = ? AND key = ?", k.Subject, k.Key))
+		if isNoRows(err) && attempt < 3 {
+			continue // released in between
+		} else if err != nil {
+			return nil, fmt.Errorf("idempotency key: %w", err)
+		}
+		return r, nil
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil, nil
-	}
-	r, err := idempotencyCols.scan(t.queryRow("SELECT "+idempotencyCols.sel("")+" FROM idempotency_keys WHERE subject = ? AND key = ?", k.Subject, k.Key))
-	if err != nil {
-		return nil, fmt.Errorf("idempotency key: %w", err)
-	}
-	return r, nil
 }
 
 func (t *tx) IdempotencyComplete(k *store.IdempotencyRecord) error {

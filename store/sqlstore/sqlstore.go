@@ -350,6 +350,10 @@ type tx struct {
 	queue    store.Queue
 	after    []func()
 
+	pool    *sql.DB // outside a transaction (ReadOne, Auto): statements run on the pool; nil in one
+	ran     int     // statements run
+	refused bool    // a write was refused outside a transaction
+
 	release  func()     // gives the write slot back; nil when none is held
 	stmts    *stmtCache // the pool's prepared statements; nil: none
 	prepared []txStmt   // cached statements bound to this transaction so far
@@ -382,6 +386,9 @@ func (t *tx) ended() {
 func (t *tx) Enqueue(job store.Job) error {
 	if t.readOnly {
 		return errors.New("enqueue inside a read-only transaction")
+	}
+	if t.tx == nil {
+		return errors.New("enqueue outside a transaction")
 	}
 	if t.queue == nil {
 		return store.ErrNoQueue
@@ -442,34 +449,66 @@ func (t *tx) stmt(q string) *sql.Stmt {
 		}
 		return nil
 	}
+	if t.tx == nil {
+		return cached // outside a transaction the pool's statement picks its connection
+	}
 	s := t.tx.StmtContext(t.ctx, cached)
 	t.prepared = append(t.prepared, txStmt{q, s})
 	return s
 }
 
+// querier is where statements run: the transaction, or the pool outside one.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// on returns where statement q runs, counting it. Outside a transaction a read-only caller
+// (ReadOne) may run only a SELECT: there is no READ ONLY transaction to refuse a write.
+func (t *tx) on(q string) querier {
+	t.ran++
+	if t.tx != nil {
+		return t.tx
+	}
+	if t.readOnly && !isSelect(q) {
+		t.refused = true
+		return refusing{t.pool}
+	}
+	return t.pool
+}
+
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	on := t.on(q)
+	if t.refused {
+		return on.ExecContext(t.ctx, q, args...)
+	}
 	q = t.rebind(q)
 	if s := t.stmt(q); s != nil {
 		return s.ExecContext(t.ctx, args...)
 	}
-	return t.tx.ExecContext(t.ctx, q, args...)
+	return on.ExecContext(t.ctx, q, args...)
 }
 
 // query runs a statement returning rows. It never uses the statement cache: a prepared
 // statement serves one result at a time on its connection, and rows stay open while the caller
 // iterates, perhaps running other statements.
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, t.rebind(q), args...)
+	return t.on(q).QueryContext(t.ctx, t.rebind(q), args...)
 }
 
 // queryRow runs a statement returning at most one row, through the statement cache: every caller
 // scans the row at once, which closes it before the statement can be run again.
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	on := t.on(q)
+	if t.refused {
+		return on.QueryRowContext(t.ctx, q, args...)
+	}
 	q = t.rebind(q)
 	if s := t.stmt(q); s != nil {
 		return s.QueryRowContext(t.ctx, args...)
 	}
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+	return on.QueryRowContext(t.ctx, q, args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"TransactionHooks", testTxHooks},
 		{"FatalInsideTransaction", testFatalInsideTx},
 		{"ReadOnlyTransactions", testReadOnly},
+		{"OutsideTransactions", testOutsideTransactions},
 
 		// The money-movement methods.
 		{"InvoiceFiguresAndOpenInvoices", testOpenInvoices},
