@@ -31,8 +31,9 @@ import (
 //
 // On PostgreSQL pgbench runs them (-M prepared, -c C, -j min(C,2)); on SQLite they run in this
 // process with database/sql on the modernc driver with store/sqlite's connection settings (its
-// DSNs: WAL, busy timeout, synchronous NORMAL, _txlock=immediate; its pool sizes: one write
-// connection, a query-only pool for the select), C goroutines, prepared statements.
+// DSNs: WAL, busy timeout, synchronous NORMAL, _txlock=immediate, automatic checkpoints off;
+// its pool sizes: one write connection, a query-only pool for the select; its background
+// checkpoints), C goroutines, prepared statements.
 
 // pgWrite is the pgbench script of LimitWrite.
 const pgWrite = `\set r random(:lo, :hi)
@@ -179,6 +180,22 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 	}
 	pool.SetMaxOpenConns(min(n, size))
 	pool.SetMaxIdleConns(min(n, size))
+	if kind == LimitWrite {
+		// WriterDSN turns automatic checkpoints off: the store's background checkpoints run
+		// here too, taking their turns on the write connection through the pool.
+		stop, err := sqlite.Checkpoints(db.path, func(ctx context.Context, fn func(*sql.Conn) error) error {
+			conn, err := pool.Conn(ctx)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			return fn(conn)
+		})
+		if err != nil {
+			return l, err
+		}
+		defer stop()
+	}
 
 	var op func(r int64) error
 	if kind == LimitRead {

@@ -49,8 +49,8 @@ func code(err error) int {
 	return 0
 }
 
-// busyTimeout is how long, in milliseconds, a connection waits for a lock another process holds:
-// 10 s.
+// busyTimeout is how long, in milliseconds, a connection waits for a lock another process (or,
+// for readers, a checkpoint) holds: 10 s.
 const busyTimeout = 10000
 
 // Writers is the number of connections of the store's write pool: one. SQLite lets one
@@ -72,13 +72,17 @@ const Readers = 8
 const WriterWait = 10 * time.Second
 
 // WriterDSN is the data source name of the store's write connection to the file at path: WAL,
-// a 10 s busy timeout, foreign keys, synchronous=NORMAL, and BEGIN IMMEDIATE transactions.
+// a 10 s busy timeout, foreign keys, synchronous=NORMAL, BEGIN IMMEDIATE transactions, and no
+// automatic checkpoints (Checkpoints runs them in the background) with the WAL cut back to
+// WALLimit when it starts over.
 func WriterDSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "wal_autocheckpoint(0)")
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", WALLimit))
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
@@ -127,6 +131,12 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	rdb.SetMaxOpenConns(Readers)
 	rdb.SetMaxIdleConns(Readers)
 	s.UseReadPool(rdb)
+	stop, err := Checkpoints(path, s.WithWriter)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.OnClose(stop)
 	return s, nil
 }
 
