@@ -27,6 +27,8 @@ var Dialect = sqlstore.Dialect{
 	Goose:         goose.DialectPostgres,
 	Numbered:      true,
 	ForUpdate:     " FOR UPDATE",
+	WritableCTE:   true,
+	NoFlushCTE:    "SELECT set_config('synchronous_commit', 'off', true)",
 	TextCollate:   ` COLLATE "C"`,
 	IsUnique:      func(err error) bool { return pgCode(err) == "23505" },
 	IsRetryable:   func(err error) bool { c := pgCode(err); return c == "40001" || c == "40P01" },

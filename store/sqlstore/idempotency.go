@@ -33,8 +33,16 @@ var (
 // the record can be released between the conflicting insert and its read; then the claim is
 // tried again.
 func (t *tx) IdempotencyBegin(k *store.IdempotencyRecord) (*store.IdempotencyRecord, error) {
+	claim := idempotencyBegin.insertSQL("idempotency_keys") + " ON CONFLICT (subject, key) DO NOTHING"
+	if t.tx == nil && t.d.NoFlushCTE != "" {
+		// Outside a transaction the claim commits without waiting for the disk: the request's
+		// own transaction commits later and waits, which flushes the log up to it, claim
+		// included; a claim lost in a crash before that is a request that never started.
+		claim = "WITH noflush AS (" + t.d.NoFlushCTE + ") INSERT INTO idempotency_keys (" + idempotencyBegin.sel("") + ") SELECT " +
+			placeholders(len(idempotencyBegin)) + " FROM noflush ON CONFLICT (subject, key) DO NOTHING"
+	}
 	for attempt := 1; ; attempt++ {
-		res, err := t.exec(idempotencyBegin.insertSQL("idempotency_keys")+" ON CONFLICT (subject, key) DO NOTHING", idempotencyBegin.values(k)...)
+		res, err := t.exec(claim, idempotencyBegin.values(k)...)
 		if err != nil {
 			return nil, fmt.Errorf("idempotency key: %w", err)
 		}

@@ -50,7 +50,7 @@ func (t *tx) CreateInvoicePayment(p *ep.InvoicePayment) error {
 // WITH queries each fed by the one before, so nothing is written unless the ledger moved; the
 // others run them one after the other.
 func (t *tx) PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePayment, inv *ep.Invoice) error {
-	if !t.d.writableCTE() {
+	if !t.d.WritableCTE {
 		if err := t.PostEntry(cust, e); err != nil {
 			return err
 		}

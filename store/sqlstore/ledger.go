@@ -47,7 +47,7 @@ func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
 	if err != nil {
 		return err
 	}
-	if t.d.writableCTE() {
+	if t.d.WritableCTE {
 		// One round trip: the entry is inserted at the position the update returns (no row when
 		// the update matched none).
 		err = t.queryRow("WITH c AS ("+move+") "+entryInsertAt+" RETURNING id, seq, resulting_balance",
@@ -58,7 +58,7 @@ func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
 	if err != nil {
 		return t.postFailed(cust, err)
 	}
-	if !t.d.writableCTE() {
+	if !t.d.WritableCTE {
 		id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
 		if err != nil {
 			return fmt.Errorf("post entry: %w", err)
@@ -107,11 +107,6 @@ func (t *tx) postFailed(cust *ep.Customer, err error) error {
 	}
 	return ep.Errorf(ep.EINVALID, "amount would overflow the customer's balance")
 }
-
-// writableCTE reports whether the engine runs data-modifying statements in WITH (PostgreSQL;
-// SQLite does not), so a posting can be one round trip. In-process SQLite has no round trips
-// to save.
-func (d *Dialect) writableCTE() bool { return d.Name == "postgres" }
 
 // entryAt: the columns of an entry the caller gives; entryInsertAt inserts them with the
 // position and resulting balance that the customer update c returns.

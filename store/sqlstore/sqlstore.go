@@ -29,6 +29,12 @@ type Dialect struct {
 	Goose       goose.Dialect // migration dialect
 	Numbered    bool          // placeholders are $1, $2 … instead of ?
 	ForUpdate   string        // suffix of a SELECT that locks its rows ("" where the whole transaction is exclusive)
+	// WritableCTE: data-modifying statements may run in WITH, so a posting is one round trip.
+	WritableCTE bool
+	// NoFlushCTE, when set, is a WITH query whose rows (one) make the statement it is joined to,
+	// run outside a transaction, commit without waiting for the disk (PostgreSQL:
+	// synchronous_commit off for that statement's own transaction). "" where commits do not wait.
+	NoFlushCTE string
 	TextCollate string        // collation clause making text sort by code point
 	IsUnique    func(error) bool
 	IsRetryable func(error) bool
