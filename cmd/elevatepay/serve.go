@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"time"
@@ -52,6 +53,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	tuneGC(getenv)
 
 	st, err := cfg.openStore(ctx)
 	if err != nil {
@@ -167,3 +169,14 @@ func warnExposed(log *slog.Logger, path string) {
 // is 1 MiB): a bearer token is a few hundred bytes, and every open connection may cost this
 // much memory. Larger headers are answered 431 by net/http.
 const maxHeaderBytes = 64 << 10
+
+// tuneGC makes the collector run less often than Go's default unless GOGC or GOMEMLIMIT is set:
+// a request allocates little that outlives it, so the live heap stays small (about 10 MB) and
+// collecting at 100 % growth spent 6–9 % of the server's CPU under load (issue 8). GOGC 400 with
+// a soft limit of 100 MiB keeps the heap far below the 150 MB the service is held to.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(100 << 20)
+	}
+}
