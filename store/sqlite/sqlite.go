@@ -31,6 +31,11 @@ var Dialect = sqlstore.Dialect{
 	Goose:       goose.DialectSQLite3,
 	ForUpdate:   "",
 	TextCollate: "",
+	// Prepared statements, reused on each connection: parsing a statement cost more than
+	// running most of them (a quarter of the server's CPU on a payment, mostly inside the write
+	// lock). PostgreSQL leaves it to pgx, which caches per connection: the same cache there measured
+	// no better nor worse.
+	Statements: 128,
 	IsUnique: func(err error) bool {
 		c := code(err)
 		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
