@@ -120,8 +120,8 @@ func (t *tx) LastSuccessfulPayment(invoiceID int64) (*ep.InvoicePayment, error) 
 }
 
 // paymentResource is the list of one bill run type's payments. The indexes it needs are in
-// migration 00005 (invoice_payments_list_*): each leads with bill_run_type, which every list
-// here filters on, and carries contract_owner_id for the scope.
+// migration 00005 (invoice_payments_list_*): each holds bill_run_type, which every list here
+// filters on, and contract_owner_id for the scope.
 func paymentResource(billRunType ep.BillRunType, invoiceField, billRunParam string) *resource {
 	return &resource{
 		from: "invoice_payments p",
