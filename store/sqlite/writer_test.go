@@ -54,9 +54,9 @@ func TestOneWriteConnection(t *testing.T) {
 // TestNoSelfDeadlock: with one write connection, a goroutine that holds a write transaction and
 // asks for another could wait for itself forever. Every such path fails instead: a second
 // KeyedTx of a request whose transaction is parked at once (ErrSecondWrite); any other write
-// after the writer wait (ErrWriterWait, here shortened). Reads go to the read pool and work
-// inside a write; so do statements run for the first time (the statement cache prepares on the
-// pool only after the transaction has given the connection back).
+// after the writer wait (ErrWriterWait, here shortened). Reads, Ping and the migrations check go
+// to the read pool and work inside a write; so do statements run for the first time (the
+// statement cache prepares on the pool only after the transaction has given the connection back).
 func TestNoSelfDeadlock(t *testing.T) {
 	t.Parallel()
 	s := testdb.SQLite(t)
@@ -90,8 +90,8 @@ func TestNoSelfDeadlock(t *testing.T) {
 		t.Errorf("a write inside a write: %v, want ErrWriterWait", err)
 	}
 
-	// Reads, and statements new to the cache (run in every transaction, so they reach it),
-	// inside writes.
+	// Reads, Ping, the migrations check, and statements new to the cache (run in every
+	// transaction, so they reach it), inside writes.
 	for i := range 4 {
 		err := bounded("reads and new statements inside a write", func() error {
 			return s.Tx(ctx, func(tx store.Tx) error {
@@ -100,6 +100,12 @@ func TestNoSelfDeadlock(t *testing.T) {
 				}
 				if _, _, err := tx.Setting("k0"); err != nil {
 					return err
+				}
+				if err := s.Ping(ctx); err != nil {
+					return err
+				}
+				if ok, err := s.MigrationsCurrent(ctx); err != nil || !ok {
+					return fmt.Errorf("migrations current: %v, %v", ok, err)
 				}
 				return s.Read(ctx, func(r store.Tx) error { _, _, err := r.Setting("k0"); return err })
 			})
