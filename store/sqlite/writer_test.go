@@ -164,3 +164,35 @@ func TestNoSelfDeadlock(t *testing.T) {
 		t.Errorf("a write whose context ends while it waits: %v", err)
 	}
 }
+
+// TestCancelledWriteRollsBack: a write transaction's statements ignore the end of its context
+// (Dialect.SteadyWrites), but the transaction does not: one whose context ends before it
+// commits is rolled back, and the next writer gets the connection.
+func TestCancelledWriteRollsBack(t *testing.T) {
+	t.Parallel()
+	s := testdb.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.Tx(ctx, func(tx store.Tx) error {
+		if _, err := tx.SetSettingIfAbsent("cancelled", "v"); err != nil {
+			return err
+		}
+		cancel()
+		_, err := tx.SetSettingIfAbsent("after", "v") // may run or fail: either way nothing commits
+		_ = err
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a write transaction whose context ended committed")
+	}
+	err = s.Tx(context.Background(), func(tx store.Tx) error {
+		for _, k := range []string{"cancelled", "after"} {
+			if _, ok, err := tx.Setting(k); err != nil || ok {
+				return fmt.Errorf("%s: kept %v (%v)", k, ok, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

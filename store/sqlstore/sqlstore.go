@@ -25,23 +25,30 @@ import (
 
 // Dialect describes how one engine differs.
 type Dialect struct {
-	Name        string        // "postgres" or "sqlite"
-	Goose       goose.Dialect // migration dialect
-	Numbered    bool          // placeholders are $1, $2 … instead of ?
-	ForUpdate   string        // suffix of a SELECT that locks its rows ("" where the whole transaction is exclusive)
+	Name      string        // "postgres" or "sqlite"
+	Goose     goose.Dialect // migration dialect
+	Numbered  bool          // placeholders are $1, $2 … instead of ?
+	ForUpdate string        // suffix of a SELECT that locks its rows ("" where the whole transaction is exclusive)
 	// WritableCTE: data-modifying statements may run in WITH, so a posting is one round trip.
 	WritableCTE bool
 	// NoFlushCTE, when set, is a WITH query whose rows (one) make the statement it is joined to,
 	// run outside a transaction, commit without waiting for the disk (PostgreSQL:
 	// synchronous_commit off for that statement's own transaction). "" where commits do not wait.
-	NoFlushCTE string
-	TextCollate string        // collation clause making text sort by code point
+	NoFlushCTE  string
+	TextCollate string // collation clause making text sort by code point
 	IsUnique    func(error) bool
 	IsRetryable func(error) bool
 	// Statements, when positive, is how many prepared statements each pool keeps (see
 	// stmtCache): a statement run often is parsed once per connection instead of on every
 	// execution. 0 leaves preparation to the driver (pgx keeps its own per-connection cache).
 	Statements int
+	// SteadyWrites makes the statements of a write transaction ignore the end of its context:
+	// the modernc SQLite driver starts a goroutine and installs a progress handler for every
+	// statement whose context can end, which cost a fifth of a payment's transaction. An ended
+	// context still ends the wait for the write slot and BEGIN, and rolls the transaction back
+	// (database/sql watches it from BEGIN) once the statement under way, a short one in a write
+	// transaction, has finished. Read transactions keep interruptible statements.
+	SteadyWrites bool
 	// MigrationLock, when set, returns a new session lock that Migrate holds while it applies
 	// migrations, so processes migrating one database together take turns.
 	MigrationLock func() lock.SessionLocker
@@ -296,6 +303,9 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		return fmt.Errorf("begin: %w", err)
 	}
 	t.tx = sqlTx
+	if !readOnly && s.d.SteadyWrites {
+		t.ctx = context.WithoutCancel(ctx)
+	}
 	parked := false
 	defer func() {
 		// Unless it is parked, the transaction ends here whatever ended fn: an error, a panic, or
