@@ -30,12 +30,12 @@ import (
 // reader holding one snapshot for longer than the rounds last (a very long read) lets the WAL
 // grow, as it does whatever checkpoints.
 const (
-	CheckpointEvery = 50 * time.Millisecond
+	CheckpointEvery = 100 * time.Millisecond
 	CheckpointIdle  = 250 * time.Millisecond
-	RestartFrames   = 2000
+	RestartFrames   = 4000
 	RestartTail     = 256
 	RestartWait     = 50 * time.Millisecond
-	WALLimit        = 32 << 20 // bytes
+	WALLimit        = 64 << 20 // bytes
 )
 
 // WithWriter runs fn on a write connection in its turn among the writers (sqlstore.DB.WithWriter
