@@ -39,7 +39,7 @@ import (
 const pgWrite = `\set r random(:lo, :hi)
 BEGIN;
 SELECT id AS inv, customer_id AS cid, contract_owner_id AS co, invoice_number AS num, currency_id AS cur, currency_exp AS exp FROM invoices WHERE id >= :r ORDER BY id LIMIT 1 \gset
-UPDATE customers SET balance = balance + 1, last_seq = last_seq + 1 WHERE id = :cid RETURNING balance AS bal, last_seq AS seq \gset
+UPDATE customers SET balance = balance + 1, last_seq = last_seq + 1, total_payments = total_payments + 1, payments_since_invoice = payments_since_invoice + 1 WHERE id = :cid RETURNING balance AS bal, last_seq AS seq \gset
 INSERT INTO ledger_entries (customer_id, contract_owner_id, seq, amount, resulting_balance, currency_id, currency_exp, description, type, payment_date, customer_payment_type, txn_type, invoice_id, invoice_number, bill_run_type) VALUES (:cid, :co, :seq, 1, :bal, :cur, :exp, 'pgbench', 'CHEQUE', :today, 'INVOICE', 'PAYMENT', :inv, :num, 'NORMAL') RETURNING id AS eid \gset
 INSERT INTO invoice_payments (invoice_id, customer_id, contract_owner_id, bill_run_type, amount, currency_id, currency_exp, description, payment_method, payment_date, customer_payment_type, customer_payment_id, counts_collected, created_at) VALUES (:inv, :cid, :co, 'NORMAL', 1, :cur, :exp, 'pgbench', 'CHEQUE', :today, 'INVOICE', :eid, TRUE, :now);
 UPDATE invoices SET collected = collected + 1, outstanding = outstanding - 1 WHERE id = :inv;
@@ -253,7 +253,7 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 func sqliteWrite(ctx context.Context, pool *sql.DB) (func(int64) error, error) {
 	texts := []string{
 		"SELECT id, customer_id, contract_owner_id, invoice_number, currency_id, currency_exp FROM invoices WHERE id >= ? ORDER BY id LIMIT 1",
-		"UPDATE customers SET balance = balance + 1, last_seq = last_seq + 1 WHERE id = ? RETURNING balance, last_seq",
+		"UPDATE customers SET balance = balance + 1, last_seq = last_seq + 1, total_payments = total_payments + 1, payments_since_invoice = payments_since_invoice + 1 WHERE id = ? RETURNING balance, last_seq",
 		"INSERT INTO ledger_entries (customer_id, contract_owner_id, seq, amount, resulting_balance, currency_id, currency_exp, description, type, payment_date, customer_payment_type, txn_type, invoice_id, invoice_number, bill_run_type) VALUES (?, ?, ?, 1, ?, ?, ?, 'in-process', 'CHEQUE', ?, 'INVOICE', 'PAYMENT', ?, ?, 'NORMAL')",
 		"INSERT INTO invoice_payments (invoice_id, customer_id, contract_owner_id, bill_run_type, amount, currency_id, currency_exp, description, payment_method, payment_date, customer_payment_type, customer_payment_id, counts_collected, created_at) VALUES (?, ?, ?, 'NORMAL', 1, ?, ?, 'in-process', 'CHEQUE', ?, 'INVOICE', ?, TRUE, ?)",
 		"UPDATE invoices SET collected = collected + 1, outstanding = outstanding - 1 WHERE id = ?",
