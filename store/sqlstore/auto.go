@@ -18,20 +18,11 @@ var errOneStatement = errors.New("sqlstore: ReadOne ran more than one statement 
 // a single statement reads one consistent snapshot by itself, so BEGIN and COMMIT would only
 // add two round trips (issue 8). A function that ran more statements fails with an error.
 func (s *DB) ReadOne(ctx context.Context, fn func(store.Tx) error) error {
-	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		if err = s.readOne(ctx, fn); err == nil || !s.d.IsRetryable(err) || ctx.Err() != nil {
-			return err
-		}
-	}
-	return err
+	return s.retrying(ctx, func() error { return s.readOne(ctx, fn) })
 }
 
 func (s *DB) readOne(ctx context.Context, fn func(store.Tx) error) error {
-	pool, stmts := s.db, s.wstmts
-	if s.rdb != nil {
-		pool, stmts = s.rdb, s.rstmts
-	}
+	pool, stmts := s.pool(true)
 	t := &tx{ctx: ctx, pool: pool, d: &s.d, readOnly: true, stmts: stmts}
 	defer t.ended()
 	err := fn(t)
@@ -50,7 +41,8 @@ func (s *DB) readOne(ctx context.Context, fn func(store.Tx) error) error {
 // made of steps that are each complete, where a transaction would only add BEGIN and COMMIT
 // (an idempotency key's claim); it takes the write slot (LimitWriters) for fn's duration.
 func (s *DB) Auto(ctx context.Context, fn func(store.Tx) error) error {
-	t := &tx{ctx: ctx, pool: s.db, d: &s.d, queue: nil, stmts: s.wstmts}
+	pool, stmts := s.pool(false)
+	t := &tx{ctx: ctx, pool: pool, d: &s.d, stmts: stmts}
 	var err error
 	if t.release, err = s.writerSlot(ctx); err != nil {
 		return fmt.Errorf("auto: %w", err)
@@ -75,7 +67,7 @@ func isSelect(q string) bool {
 // returns.
 type refusing struct{ pool *sql.DB }
 
-func (r refusing) ExecContext(context.Context, string, ...any) (sql.Result, error) {
+func (refusing) ExecContext(context.Context, string, ...any) (sql.Result, error) {
 	return nil, errWriteInReadOne
 }
 

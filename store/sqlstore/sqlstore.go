@@ -268,9 +268,15 @@ func (s *DB) jobQueue() store.Queue {
 }
 
 func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, key *store.IdempotencyMark, fn func(store.Tx) error) error {
+	return s.retrying(ctx, func() error { return s.tx(ctx, opts, key, fn) })
+}
+
+// retrying runs once until it succeeds, fails for good, or has failed maxAttempts times on
+// serialisation failures and lock time-outs, waiting a little longer after each.
+func (s *DB) retrying(ctx context.Context, once func() error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.tx(ctx, opts, key, fn)
+		err = once()
 		if err == nil || !s.d.IsRetryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -279,12 +285,18 @@ func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, key *store.Idempote
 	return err
 }
 
+// pool returns the pool a transaction runs on, with its prepared statements: reads on the read
+// pool when there is one.
+func (s *DB) pool(readOnly bool) (*sql.DB, *stmtCache) {
+	if readOnly && s.rdb != nil {
+		return s.rdb, s.rstmts
+	}
+	return s.db, s.wstmts
+}
+
 func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.IdempotencyMark, fn func(store.Tx) error) (err error) {
 	readOnly := opts != nil && opts.ReadOnly
-	pool, stmts := s.db, s.wstmts
-	if readOnly && s.rdb != nil {
-		pool, stmts = s.rdb, s.rstmts
-	}
+	pool, stmts := s.pool(readOnly)
 	if key != nil && key.HasParked() {
 		// Checked before BEGIN: on SQLite a second writer would wait for the parked one.
 		return store.ErrSecondWrite
@@ -474,8 +486,8 @@ func numbered(q string) string {
 // not cached (then it is offered to the cache when the transaction ends). Binding reuses the
 // statement already prepared on the transaction's connection, or prepares it there once.
 func (t *tx) stmt(q string) *sql.Stmt {
-	if t.stmts == nil {
-		return nil
+	if t.stmts == nil || t.refused {
+		return nil // a refused write goes to refusing, never to the pool's statements
 	}
 	for _, p := range t.prepared {
 		if p.q == q {
@@ -520,9 +532,6 @@ func (t *tx) on(q string) querier {
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
 	on := t.on(q)
-	if t.refused {
-		return on.ExecContext(t.ctx, q, args...)
-	}
 	q = t.rebind(q)
 	if s := t.stmt(q); s != nil {
 		return s.ExecContext(t.ctx, args...)
@@ -541,9 +550,6 @@ func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
 // scans the row at once, which closes it before the statement can be run again.
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
 	on := t.on(q)
-	if t.refused {
-		return on.QueryRowContext(t.ctx, q, args...)
-	}
 	q = t.rebind(q)
 	if s := t.stmt(q); s != nil {
 		return s.QueryRowContext(t.ctx, args...)
