@@ -176,6 +176,17 @@ func (cs columns[T]) insertSQL(table string) string {
 	return "INSERT INTO " + table + " (" + cs.sel("") + ") VALUES (" + placeholders(len(cs)) + ")"
 }
 
+// insertSelectSQL returns "INSERT INTO table (x, y, …, more) SELECT ?, ?, …, exprs FROM from": the
+// values of cs as bind parameters, then columns more filled by expressions exprs over from (a WITH
+// query, so the row is inserted only when from has one).
+func (cs columns[T]) insertSelectSQL(table, more, exprs, from string) string {
+	head, list := cs.sel(""), placeholders(len(cs))
+	if more != "" {
+		head, list = head+", "+more, list+", "+exprs
+	}
+	return "INSERT INTO " + table + " (" + head + ") SELECT " + list + " FROM " + from
+}
+
 // set returns the UPDATE SET list "x = ?, y = ?, …" for values.
 func (cs columns[T]) set() string {
 	terms := make([]string, len(cs))

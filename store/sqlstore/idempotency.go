@@ -38,8 +38,8 @@ func (t *tx) IdempotencyBegin(k *store.IdempotencyRecord) (*store.IdempotencyRec
 		// Outside a transaction the claim commits without waiting for the disk: the request's
 		// own transaction commits later and waits, which flushes the log up to it, claim
 		// included; a claim lost in a crash before that is a request that never started.
-		claim = "WITH noflush AS (" + t.d.NoFlushCTE + ") INSERT INTO idempotency_keys (" + idempotencyBegin.sel("") + ") SELECT " +
-			placeholders(len(idempotencyBegin)) + " FROM noflush ON CONFLICT (subject, key) DO NOTHING"
+		claim = "WITH noflush AS (" + t.d.NoFlushCTE + ") " + idempotencyBegin.insertSelectSQL("idempotency_keys", "", "", "noflush") +
+			" ON CONFLICT (subject, key) DO NOTHING"
 	}
 	for attempt := 1; ; attempt++ {
 		res, err := t.exec(claim, idempotencyBegin.values(k)...)

@@ -50,6 +50,9 @@ func (t *tx) CreateInvoicePayment(p *ep.InvoicePayment) error {
 // WITH queries each fed by the one before, so nothing is written unless the ledger moved; the
 // others run them one after the other.
 func (t *tx) PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePayment, inv *ep.Invoice) error {
+	if pay.InvoiceID != inv.ID || pay.CustomerID != cust.ID {
+		return fmt.Errorf("post payment: payment of invoice %d, customer %d with invoice %d, customer %d", pay.InvoiceID, pay.CustomerID, inv.ID, cust.ID)
+	}
 	if !t.d.WritableCTE {
 		if err := t.PostEntry(cust, e); err != nil {
 			return err
@@ -59,9 +62,6 @@ func (t *tx) PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePa
 			return err
 		}
 		return t.UpdateInvoiceFigures(inv)
-	}
-	if pay.InvoiceID != inv.ID || pay.CustomerID != cust.ID {
-		return fmt.Errorf("post payment: payment of invoice %d, customer %d with invoice %d, customer %d", pay.InvoiceID, pay.CustomerID, inv.ID, cust.ID)
 	}
 	move, args, err := moveLedger(cust, e)
 	if err != nil {
@@ -73,8 +73,8 @@ func (t *tx) PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePa
 	args = append(args, inv.ID)
 	var paymentID, updated int64
 	err = t.queryRow("WITH c AS ("+move+"), e AS ("+entryInsertAt+" RETURNING id, seq, resulting_balance), "+
-		"p AS (INSERT INTO invoice_payments ("+paymentOfEntry.sel("")+", customer_payment_id) SELECT "+placeholders(len(paymentOfEntry))+", e.id FROM e RETURNING id), "+
-		"i AS (UPDATE invoices SET "+invoiceFigures.set()+" WHERE id = ? AND EXISTS (SELECT 1 FROM p) RETURNING id) "+
+		"p AS ("+paymentInsertAt+" RETURNING id), "+
+		"i AS ("+invoiceFiguresUpdate+" AND EXISTS (SELECT 1 FROM p) RETURNING id) "+
 		"SELECT e.id, e.seq, e.resulting_balance, p.id, (SELECT count(*) FROM i) FROM e, p", args...).
 		Scan(&e.ID, &e.Seq, &e.ResultingBalance, &paymentID, &updated)
 	if err != nil {
@@ -88,8 +88,12 @@ func (t *tx) PostPayment(cust *ep.Customer, e *ep.LedgerEntry, pay *ep.InvoicePa
 	return nil
 }
 
-// paymentOfEntry: the columns of a payment PostPayment inserts with its entry's id.
-var paymentOfEntry = invoicePaymentInsert.except("customer_payment_id")
+// paymentOfEntry: the columns of a payment PostPayment inserts with its entry's id, which
+// paymentInsertAt takes from the WITH query e.
+var (
+	paymentOfEntry  = invoicePaymentInsert.except("customer_payment_id")
+	paymentInsertAt = paymentOfEntry.insertSelectSQL("invoice_payments", "customer_payment_id", "e.id", "e")
+)
 
 // InvoicePayment returns a visible payment of an invoice of the given bill run type.
 func (t *tx) InvoicePayment(s store.Scope, id int64, billRunType ep.BillRunType) (*ep.InvoicePayment, error) {

@@ -58,9 +58,10 @@ var invoiceCols = columns[ep.Invoice]{
 var (
 	// invoiceInsert: a new invoice's money figures start at 0; UpdateInvoiceFigures maintains them.
 	invoiceInsert = invoiceCols.except("id", "collected", "in_flight", "refunds_pending", "refunds_settled")
-	// invoiceFigures: what every payment and refund updates.
+	// invoiceFigures: what every payment and refund updates, by invoiceFiguresUpdate.
 	invoiceFigures = invoiceCols.only("collected", "in_flight", "refunds_pending", "refunds_settled", "outstanding", "payment_status",
 		"third_party_payment_status", "third_party_refund_status")
+	invoiceFiguresUpdate = "UPDATE invoices SET " + invoiceFigures.set() + " WHERE id = ?"
 )
 
 func (t *tx) CreateInvoice(i *ep.Invoice) error {
@@ -114,7 +115,7 @@ func (t *tx) ListInvoices(s store.Scope, l query.List) ([]ep.Invoice, int64, err
 
 // UpdateInvoiceFigures writes an invoice's money figures, outstanding amount and statuses.
 func (t *tx) UpdateInvoiceFigures(i *ep.Invoice) error {
-	_, err := t.exec("UPDATE invoices SET "+invoiceFigures.set()+" WHERE id = ?", append(invoiceFigures.values(i), i.ID)...)
+	_, err := t.exec(invoiceFiguresUpdate, append(invoiceFigures.values(i), i.ID)...)
 	if err != nil {
 		return fmt.Errorf("update invoice %d: %w", i.ID, err)
 	}

@@ -52,18 +52,16 @@ func (t *tx) PostEntry(cust *ep.Customer, e *ep.LedgerEntry) error {
 		// the update matched none).
 		err = t.queryRow("WITH c AS ("+move+") "+entryInsertAt+" RETURNING id, seq, resulting_balance",
 			append(args, entryAt.values(e)...)...).Scan(&e.ID, &e.Seq, &e.ResultingBalance)
-	} else {
-		err = t.queryRow(move, args...).Scan(&e.ResultingBalance, &e.Seq)
-	}
-	if err != nil {
-		return t.postFailed(cust, err)
-	}
-	if !t.d.WritableCTE {
-		id, err := t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...)
 		if err != nil {
+			return t.postFailed(cust, err)
+		}
+	} else {
+		if err := t.queryRow(move, args...).Scan(&e.ResultingBalance, &e.Seq); err != nil {
+			return t.postFailed(cust, err)
+		}
+		if e.ID, err = t.insert(entryInsert.insertSQL("ledger_entries"), entryInsert.values(e)...); err != nil {
 			return fmt.Errorf("post entry: %w", err)
 		}
-		e.ID = id
 	}
 	cust.Balance, cust.LastSeq = e.ResultingBalance, e.Seq
 	return nil
@@ -112,7 +110,7 @@ func (t *tx) postFailed(cust *ep.Customer, err error) error {
 // position and resulting balance that the customer update c returns.
 var (
 	entryAt       = entryInsert.except("seq", "resulting_balance")
-	entryInsertAt = "INSERT INTO ledger_entries (" + entryAt.sel("") + ", seq, resulting_balance) SELECT " + placeholders(len(entryAt)) + ", c.last_seq, c.balance FROM c"
+	entryInsertAt = entryAt.insertSelectSQL("ledger_entries", "seq, resulting_balance", "c.last_seq, c.balance", "c")
 )
 
 // fits returns the condition that col + add stays within int64, with its bound: the addition
