@@ -44,18 +44,19 @@ func (s *Service) write(ctx context.Context, who Caller, fn func(store.Tx) error
 }
 
 // read runs one read in its own read-only transaction.
-func read[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (out T, err error) {
-	err = s.Store.Read(ctx, func(tx store.Tx) error {
-		out, err = fn(tx)
-		return err
-	})
-	return out, err
+func read[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (T, error) {
+	return readWith(ctx, s.Store.Read, fn)
 }
 
 // readOne runs a read of one statement without a transaction (Store.ReadOne): a single
 // statement reads one snapshot, and BEGIN and COMMIT would double its round trips.
-func readOne[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (out T, err error) {
-	err = s.Store.ReadOne(ctx, func(tx store.Tx) error {
+func readOne[T any](ctx context.Context, s *Service, fn func(store.Tx) (T, error)) (T, error) {
+	return readWith(ctx, s.Store.ReadOne, fn)
+}
+
+// readWith runs fn through run (Store.Read or Store.ReadOne) and returns what it read.
+func readWith[T any](ctx context.Context, run func(context.Context, func(store.Tx) error) error, fn func(store.Tx) (T, error)) (out T, err error) {
+	err = run(ctx, func(tx store.Tx) error {
 		out, err = fn(tx)
 		return err
 	})
