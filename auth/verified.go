@@ -2,8 +2,9 @@ package auth
 
 import (
 	"slices"
-	"sync"
 	"time"
+
+	"github.com/elevatepay/elevatepay/internal/ttlcache"
 )
 
 // VerifiedTTL bounds how long Verify reuses its answer for one token without parsing it again:
@@ -19,14 +20,13 @@ const maxVerified = 10_000
 // verifiedCache remembers the principals of tokens that verified (issue 8: parsing and checking
 // a token was 13 % of a balance read's CPU). Its zero value is ready.
 type verifiedCache struct {
-	mu      sync.Mutex
-	entries map[string]verifiedEntry
+	c   ttlcache.Cache[string, verifiedEntry]
+	ttl time.Duration // how long an entry is reused; VerifiedTTL when 0 (tests shorten it)
 }
 
 type verifiedEntry struct {
 	p                  Principal
 	notBefore, expires time.Time // the token's nbf and exp; zero: absent
-	until              time.Time // monotonic: the end of this entry's life
 }
 
 // margin keeps the cache strictly inside the parser's window: within it of exp or nbf the token
@@ -35,10 +35,8 @@ const margin = time.Second
 
 // get returns the principal remembered for token if the token is valid at now.
 func (c *verifiedCache) get(token string, now time.Time) (Principal, bool) {
-	c.mu.Lock()
-	e, ok := c.entries[token]
-	c.mu.Unlock()
-	if !ok || !time.Now().Before(e.until) ||
+	e, ok, _ := c.c.Get(token)
+	if !ok ||
 		(!e.expires.IsZero() && !now.Add(margin).Before(e.expires)) ||
 		(!e.notBefore.IsZero() && now.Before(e.notBefore.Add(margin))) {
 		return Principal{}, false
@@ -51,16 +49,12 @@ func (c *verifiedCache) get(token string, now time.Time) (Principal, bool) {
 // put remembers the principal of a token that verified.
 func (c *verifiedCache) put(token string, p Principal, notBefore, expires time.Time) {
 	p.ContractOwnerIDs, p.Scopes = slices.Clone(p.ContractOwnerIDs), slices.Clone(p.Scopes)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxVerified {
-		c.entries = make(map[string]verifiedEntry)
+	ttl := c.ttl
+	if ttl == 0 {
+		ttl = VerifiedTTL
 	}
-	c.entries[token] = verifiedEntry{p: p, notBefore: notBefore, expires: expires, until: time.Now().Add(VerifiedTTL)}
+	_, _, gen := c.c.Get(token)
+	c.c.Put(token, verifiedEntry{p: p, notBefore: notBefore, expires: expires}, gen, ttl, maxVerified)
 }
 
-func (c *verifiedCache) size() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
-}
+func (c *verifiedCache) size() int { return c.c.Len() }

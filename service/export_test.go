@@ -1,4 +1,4 @@
 package service
 
 // CachedSubjects is the number of subjects the SubjectDisabled cache holds.
-func CachedSubjects(s *Service) int { return s.subjects.size() }
+func CachedSubjects(s *Service) int { return s.subjects.Len() }

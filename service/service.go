@@ -8,6 +8,7 @@ import (
 
 	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/internal/ttlcache"
 	"github.com/elevatepay/elevatepay/money"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -21,7 +22,7 @@ type Service struct {
 	// Passwords bounds how many password checks run at once; auth.DefaultChecker() when nil.
 	Passwords *auth.Checker
 
-	subjects subjectCache // answers of SubjectDisabled
+	subjects ttlcache.Cache[string, bool] // answers of SubjectDisabled
 }
 
 func (s *Service) now() time.Time {

@@ -129,7 +129,7 @@ func (s *Service) ListUsers(ctx context.Context) (out []ep.User, err error) {
 // DisableUser disables (or re-enables) an account.
 func (s *Service) DisableUser(ctx context.Context, username string, disabled bool) error {
 	err := s.Store.Tx(ctx, func(tx store.Tx) error { return tx.SetUserDisabled(username, disabled) })
-	s.subjects.forget(username) // after the commit; also on error, in case it committed
+	s.subjects.Forget(username) // after the commit; also on error, in case it committed
 	return err
 }
 
@@ -139,7 +139,7 @@ func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 // Subjects without an account (service tokens minted by `elevatepay token`, external identity
 // providers) are not disabled. Answers are reused for DisabledTTL.
 func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled bool, err error) {
-	disabled, ok, gen := s.subjects.get(subject)
+	disabled, ok, gen := s.subjects.Get(subject)
 	if ok {
 		return disabled, nil
 	}
@@ -154,7 +154,7 @@ func (s *Service) SubjectDisabled(ctx context.Context, subject string) (disabled
 		return nil
 	})
 	if err == nil {
-		s.subjects.put(subject, disabled, gen)
+		s.subjects.Put(subject, disabled, gen, DisabledTTL, maxCachedSubjects)
 	}
 	return disabled, err
 }
