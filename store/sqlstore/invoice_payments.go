@@ -157,9 +157,13 @@ var (
 
 // ListInvoicePayments lists payments of normal or of adhoc invoices.
 func (t *tx) ListInvoicePayments(s store.Scope, billRunType ep.BillRunType, l query.List) ([]ep.InvoicePayment, int64, error) {
-	r := normalPayments
+	return listOf(t, paymentsOf(billRunType), s, l, invoicePaymentCols, "p", "list invoice payments")
+}
+
+// paymentsOf is the list of the payments of normal or of adhoc invoices.
+func paymentsOf(billRunType ep.BillRunType) *resource {
 	if billRunType == ep.BillRunAdhoc {
-		r = adhocPayments
+		return adhocPayments
 	}
-	return listOf(t, r, s, l, invoicePaymentCols, "p", "list invoice payments")
+	return normalPayments
 }

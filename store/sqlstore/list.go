@@ -484,11 +484,7 @@ func (r *resource) list(t *tx, s store.Scope, l query.List, selectList string, s
 // --explain).
 func (db *DB) InvoicePaymentListStatements(s store.Scope, billRunType ep.BillRunType, l query.List) (*ListStatements, error) {
 	t := &tx{d: &db.d}
-	r := normalPayments
-	if billRunType == ep.BillRunAdhoc {
-		r = adhocPayments
-	}
-	ls, err := r.statements(t, s, l, invoicePaymentCols.sel("p"))
+	ls, err := paymentsOf(billRunType).statements(t, s, l, invoicePaymentCols.sel("p"))
 	if err != nil {
 		return nil, err
 	}
