@@ -31,6 +31,25 @@ func newInvoice(c *ep.Customer, site *ep.Site, number, due string, total int64) 
 		InvoiceDate: "2024-01-01", DueDate: due, Total: total, Outstanding: total, CurrencyID: c.CurrencyID, Exp: c.Exp, PaymentStatus: "UNPAID"}
 }
 
+// seedInvoiced creates, in a transaction of its own, a customer of contract owner 7 with a site
+// and one NORMAL invoice of total, posted on its ledger (INVOICE_CREATED) as invoice creation
+// does.
+func seedInvoiced(t *testing.T, s store.Store, name, number string, total int64) (*ep.Customer, *ep.Invoice) {
+	t.Helper()
+	var c *ep.Customer
+	var inv *ep.Invoice
+	tx(t, s, func(tx store.Tx) error {
+		var site *ep.Site
+		c, site = seed(t, tx, 7, name)
+		inv = newInvoice(c, site, number, "2024-02-01", total)
+		if err := tx.CreateInvoice(inv); err != nil {
+			return err
+		}
+		return tx.PostEntry(c, entry(c, -total, ep.TxnInvoiceCreated))
+	})
+	return c, inv
+}
+
 func entry(c *ep.Customer, amount int64, txn ep.TxnType) *ep.LedgerEntry {
 	return &ep.LedgerEntry{CustomerID: c.ID, ContractOwnerID: c.ContractOwnerID, Amount: amount, CurrencyID: c.CurrencyID, Exp: c.Exp,
 		PaymentDate: "2024-01-01", CustomerPaymentType: "CUSTOMER", TxnType: txn}

@@ -217,17 +217,7 @@ func invoiceColumnsLand(t *testing.T, tx store.Tx, phase string, inv *ep.Invoice
 // postings), another owner's invoice is not found, and postings through it from many
 // transactions at once serialise on the customer (every position taken once, in order).
 func testLockInvoice(t *testing.T, s store.Store) {
-	var c *ep.Customer
-	var inv *ep.Invoice
-	tx(t, s, func(tx store.Tx) error {
-		var site *ep.Site
-		c, site = seed(t, tx, 7, "Locked")
-		inv = newInvoice(c, site, "LOCK-1", "2024-02-01", 100000)
-		if err := tx.CreateInvoice(inv); err != nil {
-			return err
-		}
-		return tx.PostEntry(c, entry(c, -100000, ep.TxnInvoiceCreated))
-	})
+	c, inv := seedInvoiced(t, s, "Locked", "LOCK-1", 100000)
 	tx(t, s, func(tx store.Tx) error {
 		cust, got, err := tx.LockInvoice(store.Scope{Owners: []int32{7}}, inv.ID)
 		if err != nil {

@@ -12,17 +12,7 @@ import (
 // figures, and moves the customer; when its ledger moved since the caller's read, or the
 // invoice's figures break a CHECK, it fails and writes none of them.
 func testPostPayment(t *testing.T, s store.Store) {
-	var c *ep.Customer
-	var inv *ep.Invoice
-	tx(t, s, func(tx store.Tx) error {
-		var site *ep.Site
-		c, site = seed(t, tx, 7, "Paid")
-		inv = newInvoice(c, site, "PP-1", "2024-02-01", 10000)
-		if err := tx.CreateInvoice(inv); err != nil {
-			return err
-		}
-		return tx.PostEntry(c, entry(c, -10000, ep.TxnInvoiceCreated))
-	})
+	c, inv := seedInvoiced(t, s, "Paid", "PP-1", 10000)
 	pay := func(cust *ep.Customer, i *ep.Invoice, amount int64) (*ep.LedgerEntry, *ep.InvoicePayment) {
 		e := entry(cust, amount, ep.TxnPayment)
 		e.CustomerPaymentType, e.InvoiceID, e.InvoiceNumber, e.BillRunType = ep.PaymentTypeInvoice, &i.ID, &i.InvoiceNumber, &i.BillRunType
