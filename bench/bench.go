@@ -57,7 +57,9 @@ type Cell struct {
 	Errors        int64
 	FirstError    string
 	PeakRSS       int64   // bytes, sampled VmRSS of the server during the cell
-	CPU           float64 // % of one core used by the server during the cell
+	CPU           float64 // % of one core used by the server during the cell; -1: unknown
+	ClientCPU     float64 // % of one core used by this process (the load generator); -1: unknown
+	MachineCPU    float64 // % of one core busy over the whole machine (all processes); -1: unknown
 	Paced         float64 // requests due per second; 0: back to back
 }
 

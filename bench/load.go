@@ -5,9 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -173,10 +172,6 @@ func pace(ctx context.Context, rate float64) <-chan time.Time {
 // sampled and its CPU time read before and after.
 func measure(ctx context.Context, c Config, srv *server, d *data, name string, n int, run int64, rate float64) Cell {
 	sc := scenarios[name]
-	tr := &http.Transport{MaxIdleConns: 2 * n, MaxIdleConnsPerHost: 2 * n, IdleConnTimeout: 90 * time.Second, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	cl := &http.Client{Transport: tr}
-
 	cctx, cancel := context.WithTimeout(ctx, c.Duration)
 	defer cancel()
 	var peak atomic.Int64
@@ -206,13 +201,15 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 	var first string
 	workers := make([]*worker, n)
 	var wg sync.WaitGroup
-	cpu0, t0 := cpuOf(srv.pid()), time.Now()
+	cpu0, self0, busy0, t0 := cpuOf(srv.pid()), cpuOf(os.Getpid()), machineBusy(), time.Now()
 	for i := range workers {
 		w := &worker{d: d, rnd: rand.New(rand.NewPCG(uint64(run), uint64(i)<<32|uint64(n))), prefix: fmt.Sprintf("bench-%x-%s-%d-%d-", run, name, n, i)}
 		workers[i] = w
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cl := newClient(srv)
+			defer cl.close()
 			for cctx.Err() == nil {
 				r := sc.next(w)
 				start := time.Now()
@@ -223,9 +220,9 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 					}
 					start = at
 				}
-				status, body, err := send(cctx, cl, srv, r)
+				status, body, err := cl.do(cctx, r)
 				lat := time.Since(start)
-				if err != nil && cctx.Err() != nil {
+				if err != nil && (cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
 					return // cut off by the end of the cell: not counted
 				}
 				if err == nil && status >= 200 && status <= 299 {
@@ -245,7 +242,7 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
-	cpu1 := cpuOf(srv.pid())
+	cpu1, self1, busy1 := cpuOf(srv.pid()), cpuOf(os.Getpid()), machineBusy()
 	<-sampled
 
 	var lat []time.Duration
@@ -254,12 +251,19 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 	}
 	slices.Sort(lat)
 	cell := Cell{Scenario: name, Concurrency: n, Requests: int64(len(lat)), Rate: float64(len(lat)) / c.Duration.Seconds(),
-		Errors: errs.Load(), FirstError: first, PeakRSS: peak.Load(), CPU: -1, Paced: rate}
+		Errors: errs.Load(), FirstError: first, PeakRSS: peak.Load(), CPU: share(cpu0, cpu1, elapsed),
+		ClientCPU: share(self0, self1, elapsed), MachineCPU: share(busy0, busy1, elapsed), Paced: rate}
 	cell.P50, cell.P95, cell.P99 = quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99)
-	if cpu0 >= 0 && cpu1 >= 0 {
-		cell.CPU = 100 * float64(cpu1-cpu0) / float64(elapsed)
-	}
 	return cell
+}
+
+// share is CPU time used between two readings, in % of one core over elapsed; -1 when either
+// reading is unknown.
+func share(t0, t1, elapsed time.Duration) float64 {
+	if t0 < 0 || t1 < 0 || elapsed <= 0 {
+		return -1
+	}
+	return 100 * float64(t1-t0) / float64(elapsed)
 }
 
 // quantile is the nearest-rank quantile q of sorted durations.
@@ -269,39 +273,6 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 	}
 	i := int(q*float64(len(sorted))+0.999999) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
-}
-
-// send makes one request and returns its status and, for a failure, the start of its body.
-func send(ctx context.Context, cl *http.Client, srv *server, r request) (int, []byte, error) {
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, srv.base+r.path, body)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+srv.token)
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if r.key != "" {
-		req.Header.Set("Idempotency-Key", r.key)
-	}
-	resp, err := cl.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		_, err = io.Copy(io.Discard, resp.Body)
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return 0, nil, err
-		}
-		return resp.StatusCode, nil, err
-	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
-	return resp.StatusCode, b, nil
 }
 
 func clip(b []byte, n int) string {

@@ -3,10 +3,19 @@ package bench
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
 )
+
+// pct formats a CPU share, "-" when unknown.
+func pct(v float64) string {
+	if v < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
 
 // report prints the tables: the cells, the limits, and every ratio of a cell to its same-run
 // limit (and f to a: what the Idempotency-Key costs).
@@ -14,15 +23,12 @@ func report(out io.Writer, c Config, res *Result) {
 	fmt.Fprintf(out, "elevatepay bench: %s, %d customers, %d list rows, %v a cell\n", engineName(res.Engine), c.Customers, c.ListRows, c.Duration)
 	fmt.Fprintf(out, "seeding %s (%s)\n\n", res.Seed.Total().Round(10*time.Millisecond), res.Seed)
 
-	fmt.Fprintf(out, "%-24s %4s %9s %8s %8s %8s %7s %12s %6s\n", "scenario", "c", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "peak RSS MB", "CPU %")
+	fmt.Fprintf(out, "%-24s %4s %9s %8s %8s %8s %7s %12s %6s %6s %6s\n", "scenario", "c", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "peak RSS MB", "CPU %", "client", "all")
 	for _, cell := range res.Cells {
-		cpu := "-"
-		if cell.CPU >= 0 {
-			cpu = fmt.Sprintf("%.0f", cell.CPU)
-		}
-		fmt.Fprintf(out, "%-24s %4d %9.1f %8.2f %8.2f %8.2f %7d %12.1f %6s\n", scenarios[cell.Scenario].name, cell.Concurrency, cell.Rate,
-			ms(cell.P50), ms(cell.P95), ms(cell.P99), cell.Errors, mb(cell.PeakRSS), cpu)
+		fmt.Fprintf(out, "%-24s %4d %9.1f %8.2f %8.2f %8.2f %7d %12.1f %6s %6s %6s\n", scenarios[cell.Scenario].name, cell.Concurrency, cell.Rate,
+			ms(cell.P50), ms(cell.P95), ms(cell.P99), cell.Errors, mb(cell.PeakRSS), pct(cell.CPU), pct(cell.ClientCPU), pct(cell.MachineCPU))
 	}
+	fmt.Fprintf(out, "CPU %%: of one core, the server; client: the load generator (this process); all: the whole machine (%d cores)\n", runtime.NumCPU())
 	fmt.Fprintf(out, "server peak RSS over the run (VmHWM): %.1f MB\n", mb(res.ServerHWM))
 
 	if len(res.Limits) > 0 {

@@ -192,6 +192,35 @@ func hwmOf(pid int) int64 { return procStatus(pid, "VmHWM") }
 // architecture Go supports.
 const clockTicks = 100
 
+// machineBusy returns the CPU time all cores have spent busy (everything in /proc/stat's cpu
+// line but idle and iowait), or -1 when unknown.
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return -1
+	}
+	var busy int64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest and guest_nice are already counted in user and nice
+			break
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return -1
+		}
+		busy += n
+	}
+	return time.Duration(busy) * time.Second / clockTicks
+}
+
 // cpuOf returns the CPU time process pid has used (user + system), or -1 when unknown.
 func cpuOf(pid int) time.Duration {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")

@@ -86,14 +86,17 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	for _, s := range []string{"a invoice payment", "c customer balance"} {
 		for _, c := range []int{1, 2} {
-			f := fields(s+" ", c) // c, req/s, p50, p95, p99, errors, RSS, CPU
-			if len(f) != 8 {
+			f := fields(s+" ", c) // c, req/s, p50, p95, p99, errors, RSS, CPU of the server, the client, the machine
+			if len(f) != 10 {
 				t.Fatalf("%s c=%d: row %q", s, c, f)
 			}
 			positive(s+" req/s", f[1])
 			positive(s+" p50", f[2])
 			if f[5] != "0" {
 				t.Errorf("%s c=%d: %s errors", s, c, f[5])
+			}
+			for i, what := range []string{"server CPU", "client CPU", "machine CPU"} {
+				positive(s+" "+what, f[7+i])
 			}
 		}
 	}
