@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -76,5 +77,30 @@ func TestLogLinesBounded(t *testing.T) {
 	}
 	if !strings.Contains(lines[0], fmt.Sprintf(`"method":"M%s…(%d bytes)"`, strings.Repeat("X", 31), len(long)+1)) {
 		t.Errorf("method not cut to 32 bytes: %.300s", lines[0])
+	}
+}
+
+// TestClientGoneIsNotAServerError: a request whose client closed its connection fails with the
+// context's cancellation; that is logged as a warning, not as an internal error, while a real
+// internal error still is one.
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	var logged bytes.Buffer
+	s := &Server{log: slog.New(slog.NewJSONHandler(&logged, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	gone := httptest.NewRequest("GET", "/v1/invoice-payments", nil).WithContext(ctx)
+	s.writeError(httptest.NewRecorder(), gone, fmt.Errorf("list invoice payments: %w", context.Canceled))
+	if !strings.Contains(logged.String(), `"level":"WARN"`) || strings.Contains(logged.String(), `"level":"ERROR"`) {
+		t.Errorf("client gone logged as %s", logged.String())
+	}
+	logged.Reset()
+	live := httptest.NewRequest("GET", "/v1/invoice-payments", nil)
+	for _, err := range []error{errors.New("disk on fire"), fmt.Errorf("a deadline of our own: %w", context.Canceled)} {
+		logged.Reset()
+		w := httptest.NewRecorder()
+		s.writeError(w, live, err)
+		if w.Code != 500 || !strings.Contains(logged.String(), `"level":"ERROR"`) {
+			t.Errorf("%v with the client still there: %d, logged %s", err, w.Code, logged.String())
+		}
 	}
 }

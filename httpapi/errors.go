@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -57,7 +58,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 && e.Code == ep.EINTERNAL {
+	if status >= 500 && e.Code == ep.EINTERNAL && errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (its connection closed) and the request's statements were
+		// cancelled with it: not a fault of the server, and nobody reads the answer.
+		s.log.Warn("request cancelled by the client", "request_id", requestID(r), "method", clip(r.Method, maxLoggedMethod), "path", clip(r.URL.Path, maxLoggedPath), "error", err.Error())
+	} else if status >= 500 && e.Code == ep.EINTERNAL {
 		s.log.Error("request failed", "request_id", requestID(r), "method", clip(r.Method, maxLoggedMethod), "path", clip(r.URL.Path, maxLoggedPath), "error", err.Error())
 	}
 	writeErrorStatus(w, r, status, e.Message, e.Fields)
