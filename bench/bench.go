@@ -67,7 +67,9 @@ type Cell struct {
 type Limit struct {
 	Kind        string // LimitWrite or LimitRead
 	Concurrency int
-	Rate        float64 // transactions (or selects) per second
+	Rate        float64 // transactions (or selects) per second: the higher of Before and After
+	Before      float64 // measured before the cells
+	After       float64 // measured after them
 	Errors      int64
 	Note        string // why it is missing, when Rate is 0
 }
@@ -86,8 +88,10 @@ type Result struct {
 	Limits    []Limit
 	LimitTool string // "pgbench" or "in-process database/sql"
 	ServerHWM int64  // VmHWM of the server at the end (bytes)
-	ServerPID int
-	Plot      string // the PNG written, if any
+	// ServerErrors: the server's first log lines at level ERROR (the causes of its 500s).
+	ServerErrors []string
+	ServerPID    int
+	Plot         string // the PNG written, if any
 }
 
 // Run runs the harness: seed, serve, load, limits, report.
@@ -114,6 +118,16 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		}
 	}
 
+	var before []Limit
+	if !c.NoLimits {
+		// The limits are measured twice, before the cells and after them: the database does not
+		// stay the same over a run (the cells add rows; autovacuum and checkpoints come and go),
+		// and pgbench's figure moved by a third between the two in runs here. Each ratio uses the
+		// higher of the two.
+		if before, err = runLimits(ctx, c, db, data, res); err != nil {
+			return nil, fmt.Errorf("database limit: %w", err)
+		}
+	}
 	srv, err := startServer(ctx, c, db)
 	if err != nil {
 		return nil, err
@@ -121,6 +135,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	res.ServerPID = srv.pid()
 	loadErr := runScenarios(ctx, c, srv, data, res)
 	res.ServerHWM = hwmOf(srv.pid())
+	res.ServerErrors = srv.stderr.loggedErrors()
 	if err := srv.stop(); err != nil && loadErr == nil {
 		loadErr = err
 	}
@@ -128,9 +143,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		return nil, loadErr
 	}
 	if !c.NoLimits {
-		if err := runLimits(ctx, c, db, data, res); err != nil {
+		after, err := runLimits(ctx, c, db, data, res)
+		if err != nil {
 			return nil, fmt.Errorf("database limit: %w", err)
 		}
+		res.Limits = mergeLimits(before, after)
 	}
 	report(c.Out, c, res)
 	if c.Plot != "" {

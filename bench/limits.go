@@ -51,13 +51,15 @@ const pgRead = `\set r random(:lo, :hi)
 SELECT balance FROM customers WHERE id = :r;
 `
 
-func runLimits(ctx context.Context, c Config, db *target, d *data, res *Result) error {
+// runLimits measures every limit at every concurrency once.
+func runLimits(ctx context.Context, c Config, db *target, d *data, res *Result) ([]Limit, error) {
 	invLo, invHi := span(d.invoices)
 	custLo, custHi := span(d.customers)
+	var limits []Limit
 	for _, kind := range []string{LimitWrite, LimitRead} {
 		for _, n := range c.Concurrency {
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 			var l Limit
 			var err error
@@ -73,13 +75,32 @@ func runLimits(ctx context.Context, c Config, db *target, d *data, res *Result) 
 				l, err = sqliteLimit(ctx, c, db, kind, n, lo, hi)
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 			logf(c, "%-24s c=%-3d %8.0f tx/s%s", "limit "+kind, n, l.Rate, noteOf(l))
-			res.Limits = append(res.Limits, l)
+			limits = append(limits, l)
 		}
 	}
-	return nil
+	return limits, nil
+}
+
+// mergeLimits pairs the measurements before and after the cells: each limit's Rate is the higher
+// of the two, its errors their sum.
+func mergeLimits(before, after []Limit) []Limit {
+	merged := make([]Limit, 0, len(after))
+	for i, a := range after {
+		l := a
+		l.After = a.Rate
+		if i < len(before) && before[i].Kind == a.Kind && before[i].Concurrency == a.Concurrency {
+			b := before[i]
+			l.Before, l.Rate, l.Errors = b.Rate, max(b.Rate, a.Rate), a.Errors+b.Errors
+			if l.Note == "" {
+				l.Note = b.Note
+			}
+		}
+		merged = append(merged, l)
+	}
+	return merged
 }
 
 func noteOf(l Limit) string {

@@ -32,9 +32,10 @@ func report(out io.Writer, c Config, res *Result) {
 	fmt.Fprintf(out, "server peak RSS over the run (VmHWM): %.1f MB\n", mb(res.ServerHWM))
 
 	if len(res.Limits) > 0 {
-		fmt.Fprintf(out, "\ndatabase limit, same run (%s)\n%-24s %4s %9s %7s\n", res.LimitTool, "limit", "c", "tx/s", "errors")
+		fmt.Fprintf(out, "\ndatabase limit, same run (%s), before and after the cells; the ratios use the higher\n%-24s %4s %9s %9s %9s %7s\n",
+			res.LimitTool, "limit", "c", "tx/s", "before", "after", "errors")
 		for _, l := range res.Limits {
-			fmt.Fprintf(out, "%-24s %4d %9.1f %7d%s\n", l.Kind, l.Concurrency, l.Rate, l.Errors, noteOf(l))
+			fmt.Fprintf(out, "%-24s %4d %9.1f %9.1f %9.1f %7d%s\n", l.Kind, l.Concurrency, l.Rate, l.Before, l.After, l.Errors, noteOf(l))
 		}
 	}
 
@@ -83,6 +84,9 @@ func report(out io.Writer, c Config, res *Result) {
 	}
 	if len(errs) > 0 {
 		fmt.Fprintf(out, "\nfirst error of each cell with errors:\n  %s\n", strings.Join(errs, "\n  "))
+	}
+	if len(res.ServerErrors) > 0 {
+		fmt.Fprintf(out, "\nthe server's first errors in its log:\n  %s\n", strings.Join(res.ServerErrors, "\n  "))
 	}
 }
 

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -146,12 +148,20 @@ func (s *server) stop() error {
 	return nil
 }
 
-// tail keeps the last max bytes written to it.
+// tail keeps the last max bytes written to it, and the first maxErrorLines lines of the
+// server's log at level ERROR (a request that failed with 500 logs its cause there).
 type tail struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
+	mu     sync.Mutex
+	max    int
+	b      []byte
+	line   []byte   // the line being written, up to maxLine bytes
+	errors []string // ERROR lines, clipped
 }
+
+const (
+	maxErrorLines = 20
+	maxLine       = 2048
+)
 
 func (t *tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
@@ -160,7 +170,27 @@ func (t *tail) Write(p []byte) (int, error) {
 	if len(t.b) > t.max {
 		t.b = append([]byte(nil), t.b[len(t.b)-t.max:]...)
 	}
+	for rest := p; len(rest) > 0; {
+		chunk, after, complete := bytes.Cut(rest, []byte("\n"))
+		if room := maxLine - len(t.line); room > 0 {
+			t.line = append(t.line, chunk[:min(room, len(chunk))]...)
+		}
+		if !complete {
+			break
+		}
+		if len(t.errors) < maxErrorLines && bytes.Contains(t.line, []byte(`"level":"ERROR"`)) {
+			t.errors = append(t.errors, string(t.line))
+		}
+		t.line, rest = t.line[:0], after
+	}
 	return len(p), nil
+}
+
+// loggedErrors returns the server's first ERROR log lines.
+func (t *tail) loggedErrors() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.errors)
 }
 
 func (t *tail) String() string {

@@ -102,10 +102,15 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	for _, l := range []string{"4-write tx ", "one-row select "} {
 		for _, c := range []int{1, 2} {
-			f := fields(l, c) // c, tx/s, errors
-			positive(l+"tx/s", f[1])
-			if f[2] != "0" {
-				t.Errorf("limit %s c=%d: %s errors", l, c, f[2])
+			f := fields(l, c) // c, tx/s, before, after, errors
+			if len(f) != 5 {
+				t.Fatalf("limit %s c=%d: row %q", l, c, f)
+			}
+			for i, what := range []string{"tx/s", "before", "after"} {
+				positive(l+what, f[1+i])
+			}
+			if f[4] != "0" {
+				t.Errorf("limit %s c=%d: %s errors", l, c, f[4])
 			}
 		}
 	}
