@@ -2,9 +2,13 @@ package postgres_test
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/elevatepay/elevatepay/internal/testdb"
+	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/store"
 	"github.com/elevatepay/elevatepay/store/storetest"
 )
@@ -40,5 +44,52 @@ func TestClaimCommitsWithoutFlushOnly(t *testing.T) {
 	var got *store.IdempotencyRecord
 	if err := s.Auto(ctx, func(tx store.Tx) (err error) { got, err = tx.IdempotencyBegin(rec); return err }); err != nil || got == nil || got.Fingerprint != "f" {
 		t.Errorf("the claimed key read back as %+v, %v", got, err)
+	}
+}
+
+// TestAbandonedRequestsDoNotFailOthers: requests whose context ends mid-statement (a client
+// that went away) make pgx close their connections, and database/sql hands such connections to
+// the requests waiting for the full pool. The store runs an attempt that met only broken
+// connections again, so the requests still waiting never fail for the ones that left (found by
+// elevatepay bench: "begin: driver: bad connection" on a live list request, issue 8).
+func TestAbandonedRequestsDoNotFailOthers(t *testing.T) {
+	t.Parallel()
+	s := testdb.Postgres(t)
+	db := s.SQL()
+	db.SetMaxOpenConns(2)
+	db.SetMaxIdleConns(2)
+	ctx := context.Background()
+	var live, failed, broken atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(2 * time.Second)
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; time.Now().Before(deadline); n++ {
+				if i%3 != 0 {
+					// Abandoned: its context ends while the statement runs, and pgx closes the
+					// connection, which goes back to the pool.
+					actx, cancel := context.WithTimeout(ctx, time.Duration(1+n%3)*time.Millisecond)
+					if _, err := db.ExecContext(actx, "SELECT pg_sleep(0.01)"); err != nil {
+						broken.Add(1)
+					}
+					cancel()
+					continue
+				}
+				live.Add(1)
+				err := s.Read(ctx, func(tx store.Tx) error { _, _, err := tx.ListCurrencies(query.List{Page: 1, PageSize: 10}); return err })
+				if err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d live requests, %d abandoned statements", live.Load(), broken.Load())
+	if failed.Load() > 0 || live.Load() == 0 || broken.Load() == 0 {
+		t.Errorf("%d of %d requests with a live context failed beside %d abandoned ones; first: %v", failed.Load(), live.Load(), broken.Load(), firstErr.Load())
 	}
 }

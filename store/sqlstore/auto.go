@@ -41,18 +41,28 @@ func (s *DB) readOne(ctx context.Context, fn func(store.Tx) error) error {
 // made of steps that are each complete, where a transaction would only add BEGIN and COMMIT
 // (an idempotency key's claim); it takes the write slot (LimitWriters) for fn's duration.
 func (s *DB) Auto(ctx context.Context, fn func(store.Tx) error) error {
+	for bad := 0; ; bad++ {
+		ran, err := s.auto(ctx, fn)
+		// Only a first statement that failed on a broken connection is safe to run again: a
+		// later one follows statements that have committed.
+		if err == nil || ran > 1 || !badConn(err) || bad >= maxBadConns || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+func (s *DB) auto(ctx context.Context, fn func(store.Tx) error) (ran int, err error) {
 	pool, stmts := s.pool(false)
 	t := &tx{ctx: ctx, pool: pool, d: &s.d, stmts: stmts}
-	var err error
 	if t.release, err = s.writerSlot(ctx); err != nil {
-		return fmt.Errorf("auto: %w", err)
+		return 0, fmt.Errorf("auto: %w", err)
 	}
 	defer t.ended()
 	if err := fn(t); err != nil {
-		return err
+		return t.ran, err
 	}
 	t.committed()
-	return nil
+	return t.ran, nil
 }
 
 // isSelect reports whether q is a SELECT.

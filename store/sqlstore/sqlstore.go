@@ -7,6 +7,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -271,19 +272,53 @@ func (s *DB) retry(ctx context.Context, opts *sql.TxOptions, key *store.Idempote
 	return s.retrying(ctx, func() error { return s.tx(ctx, opts, key, fn) })
 }
 
+// maxBadConns bounds the attempts of one call that fail on a broken pooled connection.
+const maxBadConns = 32
+
 // retrying runs once until it succeeds, fails for good, or has failed maxAttempts times on
-// serialisation failures and lock time-outs, waiting a little longer after each.
+// serialisation failures and lock time-outs, waiting a little longer after each. An attempt that
+// failed on a broken pooled connection (driver.ErrBadConn: see badConn) is run again at once,
+// up to maxBadConns times, without counting against maxAttempts.
 func (s *DB) retrying(ctx context.Context, once func() error) error {
 	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
+	for attempt, bad := 1, 0; attempt <= maxAttempts; {
 		err = once()
-		if err == nil || !s.d.IsRetryable(err) || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if badConn(err) && bad < maxBadConns {
+			bad++
+			continue
+		}
+		if !s.d.IsRetryable(err) {
 			return err
 		}
 		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+		attempt++
 	}
 	return err
 }
+
+// badConn reports whether err is database/sql giving up on broken pooled connections: a driver
+// answers driver.ErrBadConn only for a statement it never sent (pgx: pgconn.SafeToRetry), and
+// database/sql then tries two more connections. Under a full pool those are connections handed
+// over by other requests, and pgx closes a connection whose request was cancelled mid-statement
+// (a client that went away); pgx's database/sql driver has no validity check, so such
+// connections reach the next waiters, each failing its session reset. With ten of them handed
+// over in a row (a slow list's clients all gone at once), a live request failed with "driver: bad
+// connection" (found by elevatepay bench, issue 8). Nothing of the attempt is committed: a
+// transaction on a broken connection rolls back, and a failed COMMIT is never retried
+// (commitError).
+func badConn(err error) bool {
+	var ce *commitError
+	return errors.Is(err, driver.ErrBadConn) && !errors.As(err, &ce)
+}
+
+// commitError is a failed COMMIT, whose outcome the caller cannot know: never retried.
+type commitError struct{ err error }
+
+func (e *commitError) Error() string { return "commit: " + e.err.Error() }
+func (e *commitError) Unwrap() error { return e.err }
 
 // pool returns the pool a transaction runs on, with its prepared statements: reads on the read
 // pool when there is one.
@@ -340,7 +375,7 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		return nil
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return &commitError{err}
 	}
 	t.ended()
 	t.committed()
@@ -358,7 +393,7 @@ func (p parkedTx) Commit(rec *store.IdempotencyRecord) error {
 		return err
 	}
 	if err := p.t.tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return &commitError{err}
 	}
 	p.t.ended()
 	p.t.committed()
