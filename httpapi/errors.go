@@ -51,6 +51,12 @@ func asError(err error) *ep.Error {
 	return &ep.Error{Code: ep.EINTERNAL, Message: "internal error"}
 }
 
+// clientGone reports whether err is the end of r's context, cancelled because its client
+// closed the connection: what the request did was rolled back with it.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled)
+}
+
 // writeError writes err as the standard error body.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := asError(err)
@@ -58,7 +64,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 && e.Code == ep.EINTERNAL && errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+	if status >= 500 && e.Code == ep.EINTERNAL && clientGone(r, err) {
 		// The client went away (its connection closed) and the request's statements were
 		// cancelled with it: not a fault of the server, and nobody reads the answer.
 		s.log.Warn("request cancelled by the client", "request_id", requestID(r), "method", clip(r.Method, maxLoggedMethod), "path", clip(r.URL.Path, maxLoggedPath), "error", err.Error())

@@ -214,7 +214,9 @@ func (s *Server) idempotent(c *call, run func(http.ResponseWriter)) {
 			// Nothing was committed: release the key so a retry runs the request afresh.
 			s.releaseKey(r, rec)
 			settled = true
-			if err != errNotRecorded {
+			if clientGone(r, err) {
+				s.log.Warn("idempotent request rolled back: its client went away", "request_id", requestID(r), "error", err.Error())
+			} else if err != errNotRecorded {
 				s.log.Error("commit idempotent request", "request_id", requestID(r), "error", err.Error())
 			}
 			if status < 500 {

@@ -364,7 +364,7 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		}
 	}()
 	if err := fn(t); err != nil {
-		return err
+		return whenEnded(ctx, err)
 	}
 	if key != nil {
 		// The request's response is stored in this transaction before it commits.
@@ -375,11 +375,21 @@ func (s *DB) tx(ctx context.Context, opts *sql.TxOptions, key *store.Idempotency
 		return nil
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return &commitError{err}
+		return &commitError{whenEnded(ctx, err)}
 	}
 	t.ended()
 	t.committed()
 	return nil
+}
+
+// whenEnded adds to an error of a transaction that ctx had ended: database/sql rolls a
+// transaction back when its context ends, and the statement or COMMIT that follows only says
+// the transaction is done.
+func whenEnded(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("%w: rolled back when its context ended (%w)", err, cerr)
+	}
+	return err
 }
 
 // parkedTx is a successful write transaction of a keyed request, waiting for its response.
@@ -393,7 +403,7 @@ func (p parkedTx) Commit(rec *store.IdempotencyRecord) error {
 		return err
 	}
 	if err := p.t.tx.Commit(); err != nil {
-		return &commitError{err}
+		return &commitError{whenEnded(p.t.ctx, err)}
 	}
 	p.t.ended()
 	p.t.committed()

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackLeavesNothing", testRollback},
 		{"TransactionHooks", testTxHooks},
 		{"FatalInsideTransaction", testFatalInsideTx},
+		{"ContextEndsInsideTransaction", testContextEndsInsideTx},
 		{"ReadOnlyTransactions", testReadOnly},
 		{"OutsideTransactions", testOutsideTransactions},
 

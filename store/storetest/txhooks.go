@@ -160,3 +160,26 @@ func testFatalInsideTx(t *testing.T, s store.Store) {
 		t.Fatalf("setting = %q, %v; want 2 (the abandoned write rolled back)", v, err)
 	}
 }
+
+// testContextEndsInsideTx: a transaction whose context ends before it commits (its client went
+// away) is rolled back, and the error says so: it wraps the context's error, so the HTTP layer
+// can tell a client that left from a fault of the server.
+func testContextEndsInsideTx(t *testing.T, s store.Store) {
+	c, cancel := context.WithCancel(ctx())
+	err := s.Tx(c, func(tx store.Tx) error {
+		if _, err := tx.SetSettingIfAbsent("ended", "1"); err != nil {
+			return err
+		}
+		cancel()
+		time.Sleep(20 * time.Millisecond) // database/sql rolls back when it sees the context end
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a transaction whose context ended before COMMIT: %v; want an error wrapping context.Canceled", err)
+	}
+	var v string
+	var ok bool
+	if err := s.Read(ctx(), func(tx store.Tx) (err error) { v, ok, err = tx.Setting("ended"); return err }); err != nil || ok {
+		t.Fatalf("setting = %q (%v), %v; want none: the write rolled back", v, ok, err)
+	}
+}
