@@ -70,8 +70,12 @@ type Limit struct {
 	Rate        float64 // transactions (or selects) per second: the higher of Before and After
 	Before      float64 // measured before the cells
 	After       float64 // measured after them
-	Errors      int64
-	Note        string // why it is missing, when Rate is 0
+	// Paced: transactions due a second (the paced limit: see runPacedLimit); 0 back to back.
+	// P50, P95, P99: their latency, counted from when each was due.
+	Paced         float64
+	P50, P95, P99 time.Duration
+	Errors        int64
+	Note          string // why it is missing, when Rate is 0
 }
 
 // The two limits.
@@ -90,8 +94,10 @@ type Result struct {
 	ServerHWM int64  // VmHWM of the server at the end (bytes)
 	// ServerErrors: the server's first log lines at level ERROR (the causes of its 500s).
 	ServerErrors []string
-	ServerPID    int
-	Plot         string // the PNG written, if any
+	// PacedLimit: the write limit at the paced cell's rate and clients; nil when not measured.
+	PacedLimit *Limit
+	ServerPID  int
+	Plot       string // the PNG written, if any
 }
 
 // Run runs the harness: seed, serve, load, limits, report.
@@ -148,6 +154,9 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 			return nil, fmt.Errorf("database limit: %w", err)
 		}
 		res.Limits = mergeLimits(before, after)
+		if err := runPacedLimit(ctx, c, db, data, res); err != nil {
+			return nil, fmt.Errorf("database limit, paced: %w", err)
+		}
 	}
 	report(c.Out, c, res)
 	if c.Plot != "" {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,10 +70,10 @@ func runLimits(ctx context.Context, c Config, db *target, d *data, res *Result) 
 			}
 			if db.engine == "postgres" {
 				res.LimitTool = "pgbench"
-				l, err = pgbench(ctx, c, db, kind, n, lo, hi)
+				l, err = pgbench(ctx, c, db, kind, n, lo, hi, 0)
 			} else {
 				res.LimitTool = "in-process database/sql"
-				l, err = sqliteLimit(ctx, c, db, kind, n, lo, hi)
+				l, err = sqliteLimit(ctx, c, db, kind, n, lo, hi, 0)
 			}
 			if err != nil {
 				return nil, err
@@ -121,8 +122,8 @@ func span(ids []int64) (lo, hi int64) {
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // pgbench runs one limit with pgbench on the run's schema (search_path through PGOPTIONS).
-func pgbench(ctx context.Context, c Config, db *target, kind string, n int, lo, hi int64) (Limit, error) {
-	l := Limit{Kind: kind, Concurrency: n}
+func pgbench(ctx context.Context, c Config, db *target, kind string, n int, lo, hi int64, rate float64) (Limit, error) {
+	l := Limit{Kind: kind, Concurrency: n, Paced: rate}
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
 		l.Note = "pgbench not found"
@@ -146,7 +147,14 @@ func pgbench(ctx context.Context, c Config, db *target, kind string, n int, lo, 
 		"-D", fmt.Sprintf("lo=%d", lo), "-D", fmt.Sprintf("hi=%d", hi),
 		"-D", "today=" + time.Now().UTC().Format("2006-01-02"), "-D", fmt.Sprintf("now=%d", time.Now().Unix()),
 		"-f", file, libpqURL(db.base)}
+	if rate > 0 {
+		// Transactions due at rate a second; the per-transaction log gives each one's latency
+		// and its schedule lag (how late it started), whose sum counts from when it was due, as
+		// the paced cell's latencies do.
+		args = append([]string{"-R", strconv.FormatFloat(rate, 'f', 1, 64), "-l", "--log-prefix", filepath.Join(dir, "tx")}, args...)
+	}
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PGOPTIONS=-c search_path="+db.schema)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -161,7 +169,82 @@ func pgbench(ctx context.Context, c Config, db *target, kind string, n int, lo, 
 	if f := regexp.MustCompile(`number of failed transactions: ([0-9]+)`).FindStringSubmatch(out.String()); f != nil {
 		l.Errors, _ = strconv.ParseInt(f[1], 10, 64)
 	}
+	if rate > 0 {
+		lat, err := pgbenchLatencies(dir)
+		if err != nil {
+			return l, fmt.Errorf("pgbench %s c=%d paced: %w", kind, n, err)
+		}
+		l.setLatencies(lat)
+	}
 	return l, nil
+}
+
+// pgbenchLatencies reads the per-transaction logs pgbench -l wrote in dir ("client transaction
+// latency_us script epoch epoch_us [schedule_lag_us]" a line): each latency plus its schedule
+// lag.
+func pgbenchLatencies(dir string) ([]time.Duration, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "tx.*"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no per-transaction log in %s (%v)", dir, err)
+	}
+	var lat []time.Duration
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 6 {
+				continue
+			}
+			us, err := strconv.ParseInt(fields[2], 10, 64)
+			if err != nil {
+				continue // "skipped" or "failed" in place of a latency
+			}
+			if len(fields) >= 7 {
+				if lag, err := strconv.ParseInt(fields[6], 10, 64); err == nil {
+					us += lag
+				}
+			}
+			lat = append(lat, time.Duration(us)*time.Microsecond)
+		}
+	}
+	return lat, nil
+}
+
+// setLatencies sets the latency quantiles of a paced limit.
+func (l *Limit) setLatencies(lat []time.Duration) {
+	slices.Sort(lat)
+	l.P50, l.P95, l.P99 = quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99)
+}
+
+// runPacedLimit measures the write limit paced as the paced cell was (its rate, its number of
+// clients): the database's own latency at that load, beside the server's.
+func runPacedLimit(ctx context.Context, c Config, db *target, d *data, res *Result) error {
+	var cell *Cell
+	for i := range res.Cells {
+		if res.Cells[i].Scenario == halfPeak {
+			cell = &res.Cells[i]
+		}
+	}
+	if cell == nil || cell.Paced <= 0 {
+		return nil
+	}
+	lo, hi := span(d.invoices)
+	var l Limit
+	var err error
+	if db.engine == "postgres" {
+		l, err = pgbench(ctx, c, db, LimitWrite, cell.Concurrency, lo, hi, cell.Paced)
+	} else {
+		l, err = sqliteLimit(ctx, c, db, LimitWrite, cell.Concurrency, lo, hi, cell.Paced)
+	}
+	if err != nil {
+		return err
+	}
+	logf(c, "%-24s c=%-3d %8.0f tx/s  p99 %6.1f ms (paced at %.0f/s)", "limit "+LimitWrite+" paced", l.Concurrency, l.Rate, ms(l.P99), l.Paced)
+	res.PacedLimit = &l
+	return nil
 }
 
 // libpqURL is the URL as libpq reads it: pgx-only parameters dropped.
@@ -181,8 +264,8 @@ func libpqURL(raw string) string {
 }
 
 // sqliteLimit runs one limit in-process on the run's SQLite file for c.Duration with n goroutines.
-func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, lo, hi int64) (Limit, error) {
-	l := Limit{Kind: kind, Concurrency: n}
+func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, lo, hi int64, rate float64) (Limit, error) {
+	l := Limit{Kind: kind, Concurrency: n, Paced: rate}
 	dsn := sqlite.ReaderDSN(db.path)
 	if kind == LimitWrite {
 		dsn = sqlite.WriterDSN(db.path)
@@ -237,9 +320,14 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.Duration)
 	defer cancel()
+	var due <-chan time.Time
+	if rate > 0 {
+		due = pace(cctx, rate) // as the paced cell: each latency counts from when it was due
+	}
 	var done, errs atomic.Int64
 	var first atomic.Value
 	var wg sync.WaitGroup
+	lats := make([][]time.Duration, n)
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
@@ -250,6 +338,14 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 				x ^= x >> 7
 				x ^= x << 17
 				r := lo + int64(x%uint64(hi-lo+1))
+				start := time.Now()
+				if due != nil {
+					at, ok := <-due
+					if !ok {
+						return
+					}
+					start = at
+				}
 				if err := op(r); err != nil {
 					if cctx.Err() != nil {
 						return
@@ -259,11 +355,17 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 					continue
 				}
 				done.Add(1)
+				if due != nil {
+					lats[i] = append(lats[i], time.Since(start))
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	l.Rate, l.Errors = float64(done.Load())/c.Duration.Seconds(), errs.Load()
+	if rate > 0 {
+		l.setLatencies(slices.Concat(lats...))
+	}
 	if f, ok := first.Load().(string); ok {
 		l.Note = "first error: " + f
 	}

@@ -140,16 +140,18 @@ func runScenarios(ctx context.Context, c Config, srv *server, d *data, res *Resu
 	return nil
 }
 
-// pace sends, until ctx ends, the times at which requests are due, rate a second: a paced
-// cell's clients take one each, and its latency counts from that time, so time spent queueing
-// behind a slow server is counted too.
+// pace sends, until ctx ends, the times at which requests are due, rate a second on average,
+// along a Poisson schedule (exponentially distributed gaps, as independent clients arrive, and
+// as pgbench -R schedules the paced limit): a paced cell's clients take one each, and its
+// latency counts from that time, so time spent queueing behind a slow server is counted too.
 func pace(ctx context.Context, rate float64) <-chan time.Time {
 	due := make(chan time.Time, 1<<16)
+	rnd := rand.New(rand.NewPCG(uint64(rate*1000), 7))
 	go func() {
 		defer close(due)
-		start := time.Now()
-		for i := int64(0); ; i++ {
-			at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+		at := time.Now()
+		for {
+			at = at.Add(time.Duration(rnd.ExpFloat64() / rate * float64(time.Second)))
 			if d := time.Until(at); d > 0 {
 				select {
 				case <-ctx.Done():

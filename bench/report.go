@@ -37,6 +37,14 @@ func report(out io.Writer, c Config, res *Result) {
 		for _, l := range res.Limits {
 			fmt.Fprintf(out, "%-24s %4d %9.1f %9.1f %9.1f %7d%s\n", l.Kind, l.Concurrency, l.Rate, l.Before, l.After, l.Errors, noteOf(l))
 		}
+		if l := res.PacedLimit; l != nil {
+			fmt.Fprintf(out, "\n%-24s %4s %9s %8s %8s %8s %7s\n", "limit at ½ peak, paced", "c", "tx/s", "p50 ms", "p95 ms", "p99 ms", "errors")
+			fmt.Fprintf(out, "%-24s %4d %9.1f %8.2f %8.2f %8.2f %7d%s\n", l.Kind, l.Concurrency, l.Rate, ms(l.P50), ms(l.P95), ms(l.P99), l.Errors, noteOf(*l))
+			if cell := res.cell(halfPeak, l.Concurrency); cell.Requests > 0 && l.P99 > 0 {
+				fmt.Fprintf(out, "paced at %.0f/s: p99 %.2f ms through the server, %.2f ms on the database alone (%.1f ×)\n",
+					l.Paced, ms(cell.P99), ms(l.P99), float64(cell.P99)/float64(l.P99))
+			}
+		}
 	}
 
 	type row struct {

@@ -114,6 +114,23 @@ func TestBenchSmoke(t *testing.T) {
 			}
 		}
 	}
+	// The write limit paced as the paced cell was.
+	lines := strings.Split(text, "\n")
+	paced := false
+	for i, line := range lines {
+		if strings.HasPrefix(line, "limit at ½ peak, paced") && i+1 < len(lines) {
+			f := strings.Fields(strings.TrimPrefix(lines[i+1], "4-write tx")) // c, tx/s, p50, p95, p99, errors
+			if len(f) != 6 {
+				t.Fatalf("paced limit row %q", lines[i+1])
+			}
+			positive("paced limit tx/s", f[1])
+			positive("paced limit p99", f[4])
+			paced = true
+		}
+	}
+	if !paced {
+		t.Error("no paced limit in the output")
+	}
 	for _, r := range []string{"a invoice payment ÷ 4-write tx", "c customer balance ÷ one-row select"} {
 		f := fields(r, 0)
 		if len(f) != 2 {
