@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/elevatepay/elevatepay/auth"
+	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/store"
 	"github.com/elevatepay/elevatepay/store/postgres"
 	"github.com/elevatepay/elevatepay/store/sqlite"
@@ -49,8 +50,20 @@ func (c *config) bind(fs *flag.FlagSet, getenv func(string) string) {
 		fmt.Sprintf("most PostgreSQL connections this process opens, 1 to %d; keep replicas × this below the server's max_connections (env ELEVATEPAY_DB_MAX_CONNS)", postgres.MaxConnsLimit))
 }
 
-// openStore opens the configured database and applies migrations.
+// openStore opens the configured database and applies migrations, the job queue's included.
 func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
+	st, err := c.openStoreOnly(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func (c *config) openStoreOnly(ctx context.Context) (*sqlstore.DB, error) {
 	n, err := c.poolSize()
 	if err != nil {
 		return nil, err

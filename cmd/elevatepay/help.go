@@ -28,6 +28,13 @@ var commandHelp = map[string]string{
 Runs the HTTP API (migrations run at start). Without --database it uses the SQLite file
 elevatepay.db in the current directory, creating it when missing. With --demo an empty
 database gets demo data, and an admin token and example requests are printed.`,
+	"worker": `usage: elevatepay worker [flags]
+
+Runs the durable jobs' workers without the HTTP API (serve runs them too unless
+--workers=false), so API and worker processes scale separately on one PostgreSQL database. Jobs
+are picked up at once on PostgreSQL (LISTEN/NOTIFY), within a second otherwise; periodic work
+(the hourly purge of idempotency keys) runs once per interval across all worker processes. On
+SIGINT or SIGTERM the jobs under way get 30 s to finish.`,
 	"migrate": `usage: elevatepay migrate [flags]
 
 Applies the database migrations and exits (serve applies them at start too). Creates the

@@ -1,5 +1,5 @@
-// Command elevatepay is the elevatepay payments service: `serve` runs the HTTP API, `migrate`
-// applies database migrations, `token` mints a bearer token and `users` manages the accounts of
+// Command elevatepay is the elevatepay payments service: `serve` runs the HTTP API (and the
+// durable jobs' workers), `worker` runs the workers alone, `migrate` applies database migrations, `token` mints a bearer token and `users` manages the accounts of
 // POST /v1/authenticate. Configuration comes from flags or the environment (see README.md).
 package main
 
@@ -25,7 +25,8 @@ func main() {
 const usage = `usage: elevatepay <command> [flags]
 
 commands:
-  serve     run the HTTP API (migrations run at start)
+  serve     run the HTTP API and the durable jobs' workers (migrations run at start)
+  worker    run the durable jobs' workers without the HTTP API
   migrate   apply database migrations and exit
   token     print a signed bearer token
   users     add | list | disable | enable accounts of POST /v1/authenticate
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "serve":
 		err = runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "worker":
+		err = runWorker(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		err = runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "token":

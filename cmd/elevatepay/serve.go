@@ -16,7 +16,6 @@ import (
 
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/service"
-	"github.com/elevatepay/elevatepay/store"
 	"github.com/elevatepay/elevatepay/store/sqlite"
 )
 
@@ -28,6 +27,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	demo := fs.Bool("demo", false, "seed demo data into an empty database and print an admin token and example requests")
 	logLevel := fs.String("log-level", env(getenv, "ELEVATEPAY_LOG_LEVEL", "info"), "debug, info, warn or error (env ELEVATEPAY_LOG_LEVEL)")
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile (go tool pprof) of the whole run to this file, for performance work")
+	workersDefault, err := parseBool("ELEVATEPAY_WORKERS", getenv("ELEVATEPAY_WORKERS"), true)
+	if err != nil {
+		return err
+	}
+	workers := fs.Bool("workers", workersDefault, "also run the durable jobs' workers; false: API only, with 'elevatepay worker' processes doing the jobs (env ELEVATEPAY_WORKERS)")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -67,6 +71,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	q, err := openQueue(ctx, st, cfg, logger, *workers)
+	if err != nil {
+		return err
+	}
+	defer stopQueue(q, logger)
 	svc := &service.Service{Store: st, Tokens: tokens, Brand: cfg.brand}
 	srv, err := httpapi.NewServer(httpapi.Config{Service: svc, Store: st, Tokens: tokens, Logger: logger})
 	if err != nil {
@@ -87,7 +96,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Engine(), "version", versionString())
 	fmt.Fprintf(stdout, "elevatepay listening on %s (database: %s)\n", base, st.Engine())
 
-	go purgeIdempotencyKeys(ctx, st, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -106,24 +114,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-// purgeIdempotencyKeys deletes idempotency keys past their retention, hourly.
-func purgeIdempotencyKeys(ctx context.Context, st store.Store, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		before := time.Now().Add(-httpapi.IdempotencyRetention).Unix()
-		err := st.Tx(ctx, func(tx store.Tx) error { _, err := tx.IdempotencyPurge(before); return err })
-		if err != nil && ctx.Err() == nil {
-			log.Warn("purge idempotency keys", "error", err.Error())
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

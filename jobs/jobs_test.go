@@ -1,0 +1,213 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/elevatepay/elevatepay/internal/testdb"
+	"github.com/elevatepay/elevatepay/jobs"
+	"github.com/elevatepay/elevatepay/store"
+	"github.com/elevatepay/elevatepay/store/sqlstore"
+)
+
+// echoArgs is a test job: its worker records the job's token.
+type echoArgs struct {
+	Token string `json:"token"`
+}
+
+func (echoArgs) Kind() string { return "test_echo" }
+
+type echoWorker struct {
+	river.WorkerDefaults[echoArgs]
+	mu   sync.Mutex
+	seen map[string]int
+	ran  chan string
+}
+
+func (w *echoWorker) Work(ctx context.Context, job *river.Job[echoArgs]) error {
+	w.mu.Lock()
+	w.seen[job.Args.Token]++
+	w.mu.Unlock()
+	w.ran <- job.Args.Token
+	return nil
+}
+
+func newEcho() *echoWorker { return &echoWorker{seen: map[string]int{}, ran: make(chan string, 1024)} }
+
+func (w *echoWorker) count(token string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.seen[token]
+}
+
+// engine is one store to test on, and the URL its listener connects with (PostgreSQL).
+type engine struct {
+	name string
+	open func(t *testing.T) (*sqlstore.DB, string)
+}
+
+var engines = []engine{
+	{"sqlite", func(t *testing.T) (*sqlstore.DB, string) { return testdb.SQLite(t), "" }},
+	{"postgres", func(t *testing.T) (*sqlstore.DB, string) {
+		url := testdb.PostgresSchemaURL(t)
+		return testdb.PostgresAt(t, url), url
+	}},
+}
+
+func start(t *testing.T, st *sqlstore.DB, cfg jobs.Config) *jobs.Queue {
+	t.Helper()
+	q, err := jobs.Open(context.Background(), st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.Stop(ctx); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	return q
+}
+
+func waitFor(t *testing.T, ran <-chan string, token string) {
+	t.Helper()
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case got := <-ran:
+			if got == token {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("job %q was not worked within 15 s", token)
+		}
+	}
+}
+
+// TestEnqueueIsTransactional: a job enqueued in a store transaction is worked once that
+// transaction commits, and never when it rolls back; on both engines.
+func TestEnqueueIsTransactional(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			st, url := e.open(t)
+			echo := newEcho()
+			start(t, st, jobs.Config{Work: true, ListenURL: url, PollInterval: 200 * time.Millisecond,
+				Register: func(w *river.Workers) { river.AddWorker(w, echo) }})
+			ctx := context.Background()
+
+			errRollback := errors.New("roll back")
+			if err := st.Tx(ctx, func(tx store.Tx) error {
+				if err := tx.Enqueue(echoArgs{Token: "rolled-back"}); err != nil {
+					return err
+				}
+				return errRollback
+			}); !errors.Is(err, errRollback) {
+				t.Fatal(err)
+			}
+			if err := st.Tx(ctx, func(tx store.Tx) error {
+				if _, err := tx.SetSettingIfAbsent("with-job", "1"); err != nil {
+					return err
+				}
+				return tx.Enqueue(echoArgs{Token: "committed"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, echo.ran, "committed")
+			time.Sleep(500 * time.Millisecond) // more than two polls: a rolled-back job would have run by now
+			if n := echo.count("rolled-back"); n != 0 {
+				t.Errorf("the job of a rolled-back transaction ran %d times", n)
+			}
+			var jobsLeft int
+			// River keeps a completed job's row for a day: the committed job's is the only one.
+			if err := st.SQL().QueryRowContext(ctx, "SELECT count(*) FROM river_job WHERE kind = 'test_echo'").Scan(&jobsLeft); err != nil || jobsLeft != 1 {
+				t.Errorf("job rows: %d, %v; want the committed job's only", jobsLeft, err)
+			}
+		})
+	}
+}
+
+// TestPeriodicRunsOnStartAndOnSchedule: a periodic task runs when the workers start and then
+// every interval.
+func TestPeriodicRunsOnStartAndOnSchedule(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			st, url := e.open(t)
+			var runs atomic.Int64
+			start(t, st, jobs.Config{Work: true, ListenURL: url, PollInterval: 100 * time.Millisecond,
+				Periodic: []jobs.Periodic{{Name: "tick", Every: time.Second, Run: func(context.Context) error { runs.Add(1); return nil }}}})
+			deadline := time.Now().Add(20 * time.Second)
+			for runs.Load() < 2 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if runs.Load() < 2 {
+				t.Fatalf("the periodic task ran %d times in 20 s, want it on start and again after 1 s", runs.Load())
+			}
+		})
+	}
+}
+
+// TestTwoProcessesWorkEachJobOnce: two queues with workers on one PostgreSQL database (two
+// processes' worth: each its own River client and listener) share the jobs; each is worked
+// exactly once.
+func TestTwoProcessesWorkEachJobOnce(t *testing.T) {
+	t.Parallel()
+	url := testdb.PostgresSchemaURL(t)
+	a, b := testdb.PostgresAt(t, url), testdb.PostgresAt(t, url)
+	ea, eb := newEcho(), newEcho()
+	for _, p := range []struct {
+		st   *sqlstore.DB
+		echo *echoWorker
+	}{{a, ea}, {b, eb}} {
+		start(t, p.st, jobs.Config{Work: true, ListenURL: url, PollInterval: 200 * time.Millisecond,
+			Register: func(w *river.Workers) { river.AddWorker(w, p.echo) }})
+	}
+	ctx := context.Background()
+	const n = 60
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = "job-" + string(rune('A'+i%26)) + string(rune('a'+i/26))
+		st := a
+		if i%2 == 1 {
+			st = b
+		}
+		if err := st.Tx(ctx, func(tx store.Tx) error { return tx.Enqueue(echoArgs{Token: tokens[i]}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		done := 0
+		for _, tok := range tokens {
+			if ea.count(tok)+eb.count(tok) > 0 {
+				done++
+			}
+		}
+		if done == n {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	byA, byB := 0, 0
+	for _, tok := range tokens {
+		ca, cb := ea.count(tok), eb.count(tok)
+		if ca+cb != 1 {
+			t.Errorf("job %s worked %d times (%d by one process, %d by the other)", tok, ca+cb, ca, cb)
+		}
+		byA += ca
+		byB += cb
+	}
+	t.Logf("worked by the first process: %d, by the second: %d", byA, byB)
+}
