@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -53,6 +54,9 @@ type Config struct {
 	ListenURL string
 	// PollInterval is how often workers look for jobs they were not told about (default 1 s).
 	PollInterval time.Duration
+	// Metrics, when set, receives the counts and times of the jobs this process works
+	// (elevatepay_jobs_total, elevatepay_job_duration_seconds).
+	Metrics prometheus.Registerer
 }
 
 // Periodic is work run every Every, by one process (River's elected leader), and once when that
@@ -202,6 +206,14 @@ func Open(ctx context.Context, st *sqlstore.DB, cfg Config) (*Queue, error) {
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmpOr(cfg.MaxWorkers, 10)}}
+		if cfg.Metrics != nil {
+			m, err := newJobMetrics(cfg.Metrics)
+			if err != nil {
+				q.closeListener()
+				return nil, fmt.Errorf("jobs: metrics: %w", err)
+			}
+			rc.Middleware = append(rc.Middleware, m.middleware())
+		}
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/riverqueue/river"
 
 	"github.com/elevatepay/elevatepay/internal/testdb"
@@ -210,4 +212,106 @@ func TestTwoProcessesWorkEachJobOnce(t *testing.T) {
 		byB += cb
 	}
 	t.Logf("worked by the first process: %d, by the second: %d", byA, byB)
+}
+
+// flakyArgs fails its first attempt, then completes; "cancel" cancels itself.
+type flakyArgs struct {
+	Mode string `json:"mode"`
+}
+
+func (flakyArgs) Kind() string { return "test_flaky" }
+
+type flakyWorker struct {
+	river.WorkerDefaults[flakyArgs]
+	done chan string
+}
+
+func (w *flakyWorker) NextRetry(*river.Job[flakyArgs]) time.Time { return time.Now() }
+
+func (w *flakyWorker) Work(ctx context.Context, job *river.Job[flakyArgs]) error {
+	switch {
+	case job.Args.Mode == "cancel":
+		w.done <- "cancel"
+		return river.JobCancel(errors.New("not wanted"))
+	case job.Attempt == 1:
+		return errors.New("first attempt fails")
+	}
+	w.done <- "retried"
+	return nil
+}
+
+// TestJobMetrics: every attempt is counted by kind and outcome, and timed.
+func TestJobMetrics(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			st, url := e.open(t)
+			reg := prometheus.NewRegistry()
+			w := &flakyWorker{done: make(chan string, 8)}
+			start(t, st, jobs.Config{Work: true, ListenURL: url, PollInterval: 100 * time.Millisecond, Metrics: reg,
+				Register: func(ws *river.Workers) { river.AddWorker(ws, w) }})
+			ctx := context.Background()
+			for _, mode := range []string{"retry", "cancel"} {
+				if err := st.Tx(ctx, func(tx store.Tx) error { return tx.Enqueue(flakyArgs{Mode: mode}) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := map[string]bool{}
+			deadline := time.After(20 * time.Second)
+			for len(got) < 2 {
+				select {
+				case m := <-w.done:
+					got[m] = true
+				case <-deadline:
+					t.Fatalf("worked only %v in 20 s", got)
+				}
+			}
+			want := map[string]float64{"completed": 1, "retried": 1, "cancelled": 1}
+			deadline2 := time.Now().Add(5 * time.Second) // the middleware counts after the worker returns
+			for {
+				ok := true
+				for outcome, n := range want {
+					if v := jobsTotal(t, reg, "test_flaky", outcome); v != n {
+						ok = false
+					}
+				}
+				if ok || time.Now().After(deadline2) {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			for outcome, n := range want {
+				if v := jobsTotal(t, reg, "test_flaky", outcome); v != n {
+					t.Errorf("elevatepay_jobs_total{kind=test_flaky,outcome=%s} = %v, want %v", outcome, v, n)
+				}
+			}
+			if n := testutil.CollectAndCount(reg, "elevatepay_job_duration_seconds"); n == 0 {
+				t.Error("no job durations")
+			}
+		})
+	}
+}
+
+// jobsTotal is one series of elevatepay_jobs_total in reg (0 when absent).
+func jobsTotal(t *testing.T, reg *prometheus.Registry, kind, outcome string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "elevatepay_jobs_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["kind"] == kind && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/service"
 	"github.com/elevatepay/elevatepay/store/sqlite"
@@ -71,13 +73,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	q, err := openQueue(ctx, st, cfg, logger, *workers)
+	reg := prometheus.NewRegistry() // the API's metrics and the jobs'
+	q, err := openQueue(ctx, st, cfg, logger, *workers, reg)
 	if err != nil {
 		return err
 	}
 	defer stopQueue(q, logger)
 	svc := &service.Service{Store: st, Tokens: tokens, Brand: cfg.brand}
-	srv, err := httpapi.NewServer(httpapi.Config{Service: svc, Store: st, Tokens: tokens, Logger: logger})
+	srv, err := httpapi.NewServer(httpapi.Config{Service: svc, Store: st, Tokens: tokens, Logger: logger, Registry: reg})
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/jobs"
@@ -23,8 +29,20 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 	var cfg config
 	cfg.bind(fs, getenv)
 	logLevel := fs.String("log-level", env(getenv, "ELEVATEPAY_LOG_LEVEL", "info"), "debug, info, warn or error (env ELEVATEPAY_LOG_LEVEL)")
+	metricsAddr := fs.String("metrics-addr", getenv("ELEVATEPAY_METRICS_ADDR"), "serve Prometheus metrics (the jobs', Go's, the process's) at http://ADDR/metrics; empty: none (env ELEVATEPAY_METRICS_ADDR)")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
+	}
+	var ln net.Listener
+	if *metricsAddr != "" {
+		if err := checkAddr(*metricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		var err error
+		if ln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return listenError(*metricsAddr, err)
+		}
+		defer ln.Close()
 	}
 	level, err := parseLogLevel(*logLevel)
 	if err != nil {
@@ -39,13 +57,23 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer st.Close()
-	q, err := openQueue(ctx, st, cfg, logger, true)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	q, err := openQueue(ctx, st, cfg, logger, true, reg)
 	if err != nil {
 		return err
 	}
 	defer stopQueue(q, logger)
 	logger.Info("working jobs", "database", st.Engine(), "version", versionString())
 	fmt.Fprintf(stdout, "elevatepay worker running (database: %s)\n", st.Engine())
+	if ln != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		hs := &http.Server{Handler: mux, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+		go hs.Serve(ln)
+		defer hs.Close()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", ln.Addr())
+	}
 	<-ctx.Done()
 	logger.Info("shutting down: finishing the jobs under way")
 	return nil
@@ -53,14 +81,14 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 
 // openQueue opens and starts the store's job queue: with workers (and the periodic tasks) when
 // work is set, insert-only otherwise.
-func openQueue(ctx context.Context, st *sqlstore.DB, cfg config, logger *slog.Logger, work bool) (*jobs.Queue, error) {
+func openQueue(ctx context.Context, st *sqlstore.DB, cfg config, logger *slog.Logger, work bool, reg prometheus.Registerer) (*jobs.Queue, error) {
 	// River reports every few seconds at level INFO; below WARN only when the server's own level
 	// is DEBUG.
 	riverLog := slog.New(floorHandler{logger.Handler(), slog.LevelWarn}).With("component", "jobs")
 	if logger.Enabled(ctx, slog.LevelDebug) {
 		riverLog = logger.With("component", "jobs")
 	}
-	jc := jobs.Config{Logger: riverLog, Work: work, Periodic: periodicTasks(st, logger)}
+	jc := jobs.Config{Logger: riverLog, Work: work, Periodic: periodicTasks(st, logger), Metrics: reg}
 	if st.Engine() == "postgres" {
 		jc.ListenURL = cfg.database
 	}

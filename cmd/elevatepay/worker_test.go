@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +49,7 @@ func TestWorkerPurgesExpiredKeys(t *testing.T) {
 			var out, errb syncBuffer
 			done := make(chan error, 1)
 			go func() {
-				done <- run(wctx, []string{"worker", "--database", db, "--jwt-secret", strings.Repeat("k", 32)}, noEnv, nil, &out, &errb)
+				done <- run(wctx, []string{"worker", "--database", db, "--jwt-secret", strings.Repeat("k", 32), "--metrics-addr", "127.0.0.1:0"}, noEnv, nil, &out, &errb)
 			}()
 			exists := func(key string) bool {
 				var rec *store.IdempotencyRecord
@@ -69,6 +72,25 @@ func TestWorkerPurgesExpiredKeys(t *testing.T) {
 			}
 			if !exists("fresh") {
 				t.Error("the worker purged a key within its retention")
+			}
+			// Its metrics count the purge's job.
+			m := regexp.MustCompile(`metrics on (http://\S+/metrics)`).FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("the worker printed no metrics address: %q", out.String())
+			}
+			series := `elevatepay_jobs_total{kind="periodic",outcome="completed"} 1`
+			var body string
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !strings.Contains(body, series); time.Sleep(50 * time.Millisecond) {
+				resp, err := http.Get(m[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				body = string(b)
+			}
+			if !strings.Contains(body, series) {
+				t.Errorf("the worker's metrics lack %s:\n%s", series, body)
 			}
 			stop()
 			select {
