@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,6 +35,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	workers := fs.Bool("workers", workersDefault, "also run the durable jobs' workers; false: API only, with 'elevatepay worker' processes doing the jobs (env ELEVATEPAY_WORKERS)")
+	providersFile := fs.String("providers", getenv("ELEVATEPAY_PROVIDERS"), "YAML file of payment provider credentials and sandbox switches, keyed by provider id; env:NAME values are read from the environment (env ELEVATEPAY_PROVIDERS)")
+	publicURL := fs.String("public-url", getenv("ELEVATEPAY_PUBLIC_URL"), "base of every URL the server hands out (default http:// and the listen address) (env ELEVATEPAY_PUBLIC_URL)")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -56,6 +59,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if err := cfg.check(); err != nil {
+		return err
+	}
+	if err := checkPublicURL(*publicURL); err != nil {
+		return err
+	}
+	providers, err := loadProviders(*providersFile, getenv)
+	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -89,6 +99,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return listenError(*addr, err)
 	}
 	base := "http://" + ln.Addr().String()
+	if *publicURL != "" {
+		base = strings.TrimRight(*publicURL, "/")
+	}
+	logProviders(ctx, logger, st, providers)
 	if *demo {
 		if err := seedDemo(ctx, svc, tokens, base, cfg.database, stdout); err != nil {
 			ln.Close()

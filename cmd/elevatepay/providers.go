@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/provider"
+	"github.com/elevatepay/elevatepay/store"
+)
+
+// loadProviders reads --providers (none: no provider configured) and refuses adapters this
+// version does not have.
+func loadProviders(path string, getenv func(string) string) (*provider.Config, error) {
+	if path == "" {
+		return &provider.Config{Providers: map[int64]provider.Settings{}}, nil
+	}
+	c, err := provider.Load(path, getenv)
+	if err != nil {
+		return nil, fmt.Errorf("--providers: %w", err)
+	}
+	if err := c.Unavailable(); err != nil {
+		return nil, fmt.Errorf("--providers: %w", err)
+	}
+	return c, nil
+}
+
+// logProviders logs which payment providers are configured, and warns about sections that
+// cannot apply: a provider id with no record in the database (yet), or one whose type no
+// adapter serves (a manual or external-report provider). Secrets are never logged.
+func logProviders(ctx context.Context, log *slog.Logger, st store.Store, c *provider.Config) {
+	for _, id := range c.IDs() {
+		s, _ := c.For(id)
+		log.Info("payment provider configured", "payment_provider_id", id, "adapter", string(s.Kind))
+		if id > 1<<31-1 {
+			log.Warn("no payment provider has this id: ids are 32-bit", "payment_provider_id", id)
+			continue
+		}
+		var p *ep.PaymentProvider
+		err := st.Read(ctx, func(tx store.Tx) (err error) { p, err = tx.Provider(store.Scope{All: true}, int32(id)); return err })
+		var e *ep.Error
+		switch {
+		case errors.As(err, &e) && e.Code == ep.ENOTFOUND:
+			log.Warn("no payment provider with this id in the database yet; its configuration applies once it is created", "payment_provider_id", id)
+		case err != nil:
+			log.Warn("cannot check the configured payment provider", "payment_provider_id", id, "error", err.Error())
+		case p.Type.Family() == ep.FamilyNone:
+			log.Warn("the configured payment provider's type has no adapter (it only takes external status reports); its configuration is not used",
+				"payment_provider_id", id, "type", string(p.Type))
+		}
+	}
+}
+
+// checkPublicURL checks --public-url: an absolute http or https URL without query or fragment.
+func checkPublicURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("--public-url (ELEVATEPAY_PUBLIC_URL) must be an absolute http:// or https:// URL without user, query or fragment, got %q", raw)
+	}
+	return nil
+}

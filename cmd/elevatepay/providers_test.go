@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serveWith starts `serve` in-process with extra arguments and environment, stops it once it
+// listens and returns its stdout and log; a serve that refuses to start returns its error.
+func serveWith(t *testing.T, args []string, vars map[string]string) (stdout, log string, err error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return vars[k] }
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--database", db}, args...), getenv, strings.NewReader(""), out, logs)
+	}()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "listening on"); time.Sleep(10 * time.Millisecond) {
+		select {
+		case err := <-done:
+			return out.String(), logs.String(), err
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s%s", out.String(), logs.String())
+		}
+	}
+	cancel()
+	return out.String(), logs.String(), <-done
+}
+
+func writeFile(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "providers.yaml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestServeProviders: serve reads --providers (or ELEVATEPAY_PROVIDERS), logs which providers
+// are configured without their secrets, warns about ids it does not know, and refuses a
+// configuration it cannot serve: an adapter this version does not have, a missing secret.
+func TestServeProviders(t *testing.T) {
+	t.Parallel()
+	secret := "sandbox-webhook-secret-42"
+	sandbox := writeFile(t, `providers: {"7": {sandbox: {webhookSecret: "env:SB_SECRET"}}}`)
+	_, log, err := serveWith(t, []string{"--providers", sandbox}, map[string]string{"SB_SECRET": secret})
+	if err != nil {
+		t.Fatalf("serve with a sandbox provider: %v\n%s", err, log)
+	}
+	if !strings.Contains(log, `"msg":"payment provider configured","payment_provider_id":7,"adapter":"sandbox"`) {
+		t.Errorf("no configured provider in the log:\n%s", log)
+	}
+	if !strings.Contains(log, "no payment provider with this id in the database yet") {
+		t.Errorf("no warning about provider 7, which the database lacks:\n%s", log)
+	}
+	if strings.Contains(log, secret) {
+		t.Errorf("the log shows the webhook secret:\n%s", log)
+	}
+	// The same through the environment.
+	if _, log, err := serveWith(t, nil, map[string]string{"ELEVATEPAY_PROVIDERS": sandbox, "SB_SECRET": secret}); err != nil || !strings.Contains(log, `"adapter":"sandbox"`) {
+		t.Errorf("ELEVATEPAY_PROVIDERS: %v\n%s", err, log)
+	}
+
+	for _, tc := range []struct {
+		name, yaml string
+		vars       map[string]string
+		want       string
+	}{
+		{"gocardless", `providers: {"2": {gocardless: {accessToken: "env:T", webhookSecret: "env:W"}}}`,
+			map[string]string{"T": "token", "W": "webhook-secret-0123456789"}, "payment provider 2: the gocardless adapter is not available yet"},
+		{"stripe", `providers: {"3": {stripe: {secretKey: "env:T", webhookSecret: "env:W"}}}`,
+			map[string]string{"T": "sk_test", "W": "webhook-secret-0123456789"}, "payment provider 3: the stripe adapter is not available yet"},
+		{"missing secret", `providers: {"7": {sandbox: {webhookSecret: "env:UNSET"}}}`, nil, "the environment variable UNSET is not set"},
+	} {
+		_, log, err := serveWith(t, []string{"--providers", writeFile(t, tc.yaml)}, tc.vars)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: serve answered %v; want it to refuse with %q\n%s", tc.name, err, tc.want, log)
+		}
+		if err != nil && (strings.Contains(err.Error(), "webhook-secret-0123456789") || strings.Contains(err.Error(), "sk_test")) {
+			t.Errorf("%s: the error shows a secret: %v", tc.name, err)
+		}
+	}
+	if _, _, err := serveWith(t, []string{"--providers", filepath.Join(t.TempDir(), "none.yaml")}, nil); err == nil {
+		t.Error("serve started with a --providers file that does not exist")
+	}
+}
+
+// TestServePublicURL: --public-url is the base of the URLs serve hands out (the demo's examples
+// here), and must be an absolute http(s) URL.
+func TestServePublicURL(t *testing.T) {
+	t.Parallel()
+	out, log, err := serveWith(t, []string{"--demo", "--public-url", "https://pay.example.com/"}, nil)
+	if err != nil {
+		t.Fatalf("serve --public-url: %v\n%s", err, log)
+	}
+	if !strings.Contains(out, "https://pay.example.com/docs") || strings.Contains(out, "https://pay.example.com//") {
+		t.Errorf("the demo's URLs do not start with the public URL:\n%s", out)
+	}
+	for _, bad := range []string{"pay.example.com", "ftp://pay.example.com", "https://", "https://pay.example.com/?a=1", "https://u:p@pay.example.com"} {
+		if _, _, err := serveWith(t, []string{"--public-url", bad}, nil); err == nil || !strings.Contains(err.Error(), "--public-url") {
+			t.Errorf("--public-url %q: %v", bad, err)
+		}
+	}
+}
