@@ -57,7 +57,20 @@ type Config struct {
 	// Metrics, when set, receives the counts and times of the jobs this process works
 	// (elevatepay_jobs_total, elevatepay_job_duration_seconds).
 	Metrics prometheus.Registerer
+
+	// JobTimeout bounds one attempt of a job (default 5 min): its context ends then.
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before it counts as abandoned — its
+	// process died (kill -9, a crash, a lost machine) — and is run again (default 15 min; more
+	// than JobTimeout). River looks for such jobs every 30 s.
+	RescueAfter time.Duration
 }
+
+// The defaults of Config.JobTimeout and Config.RescueAfter.
+const (
+	DefaultJobTimeout  = 5 * time.Minute
+	DefaultRescueAfter = 15 * time.Minute
+)
 
 // Periodic is work run every Every, by one process (River's elected leader), and once when that
 // leader starts.
@@ -172,7 +185,12 @@ func Open(ctx context.Context, st *sqlstore.DB, cfg Config) (*Queue, error) {
 		FetchPollInterval: cfg.PollInterval,
 		PollOnly:          q.listener == nil && st.Engine() == "postgres",
 		// The job ids River hands out are its own; the jobs' arguments carry ours.
-		JobTimeout: 5 * time.Minute,
+		JobTimeout:           cmpOrDuration(cfg.JobTimeout, DefaultJobTimeout),
+		RescueStuckJobsAfter: cmpOrDuration(cfg.RescueAfter, DefaultRescueAfter),
+	}
+	if rc.RescueStuckJobsAfter <= rc.JobTimeout {
+		q.closeListener()
+		return nil, fmt.Errorf("jobs: RescueAfter (%v) must be longer than JobTimeout (%v)", rc.RescueStuckJobsAfter, rc.JobTimeout)
 	}
 	if cfg.Work {
 		workers := river.NewWorkers()
@@ -223,6 +241,13 @@ func Open(ctx context.Context, st *sqlstore.DB, cfg Config) (*Queue, error) {
 	q.client = client
 	st.UseQueue(q)
 	return q, nil
+}
+
+func cmpOrDuration(v, def time.Duration) time.Duration {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 func cmpOr(v, def int) int {

@@ -1,10 +1,17 @@
 package jobs_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -314,4 +321,137 @@ func jobsTotal(t *testing.T, reg *prometheus.Registry, kind, outcome string) flo
 		}
 	}
 	return 0
+}
+
+// blockArgs is a job whose worker, in the helper process, reports that it started and never
+// returns; in the test's own process it completes.
+type blockArgs struct {
+	Token string `json:"token"`
+}
+
+func (blockArgs) Kind() string { return "test_block" }
+
+type blockWorker struct {
+	river.WorkerDefaults[blockArgs]
+	started func(token string, attempt int)
+	block   bool
+}
+
+func (w *blockWorker) Work(ctx context.Context, job *river.Job[blockArgs]) error {
+	w.started(job.Args.Token, job.Attempt)
+	if w.block {
+		select {} // until the process is killed
+	}
+	return nil
+}
+
+// TestHelperWorkerProcess is the worker process TestKilledWorkerJobIsRescued kills: it runs only
+// when that test starts it.
+func TestHelperWorkerProcess(t *testing.T) {
+	engine, target := os.Getenv("ELEVATEPAY_JOBS_HELPER"), os.Getenv("ELEVATEPAY_JOBS_HELPER_DB")
+	if engine == "" {
+		t.Skip("run by TestKilledWorkerJobIsRescued")
+	}
+	var st *sqlstore.DB
+	if engine == "sqlite" {
+		st = testdb.SQLiteAt(t, target)
+	} else {
+		st = testdb.PostgresAt(t, target)
+	}
+	q, err := jobs.Open(context.Background(), st, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond, JobTimeout: time.Hour, RescueAfter: 2 * time.Hour,
+		Register: func(w *river.Workers) {
+			river.AddWorker(w, &blockWorker{block: true, started: func(token string, attempt int) { fmt.Printf("started %s %d\n", token, attempt) }})
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {}
+}
+
+// TestKilledWorkerJobIsRescued: a worker process killed (SIGKILL) while it works a job loses
+// nothing: once the job has been running longer than RescueAfter, another process's workers
+// run it again; on both engines.
+func TestKilledWorkerJobIsRescued(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for River's rescuer (every 30 s)")
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			var st *sqlstore.DB
+			var target, url string
+			if e.name == "sqlite" {
+				target = filepath.Join(t.TempDir(), "kill.db")
+				st = testdb.SQLiteAt(t, target)
+			} else {
+				url = testdb.PostgresSchemaURL(t)
+				target, st = url, testdb.PostgresAt(t, url)
+			}
+			if err := jobs.Migrate(context.Background(), st); err != nil {
+				t.Fatal(err)
+			}
+			exe, err := os.Executable()
+			if err != nil {
+				t.Fatal(err)
+			}
+			child := exec.Command(exe, "-test.run=^TestHelperWorkerProcess$", "-test.v")
+			child.Env = append(os.Environ(), "ELEVATEPAY_JOBS_HELPER="+e.name, "ELEVATEPAY_JOBS_HELPER_DB="+target)
+			stdout, err := child.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			child.Stderr = os.Stderr
+			if err := child.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer child.Process.Kill()
+			ctx := context.Background()
+			// An insert-only queue, as an API process has, enqueues the job.
+			if _, err := jobs.Open(ctx, st, jobs.Config{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Tx(ctx, func(tx store.Tx) error { return tx.Enqueue(blockArgs{Token: "survivor"}) }); err != nil {
+				t.Fatal(err)
+			}
+			started := make(chan string, 1)
+			go func() {
+				sc := bufio.NewScanner(stdout)
+				for sc.Scan() {
+					if strings.HasPrefix(sc.Text(), "started ") {
+						started <- sc.Text()
+					}
+				}
+			}()
+			select {
+			case line := <-started:
+				if line != "started survivor 1" {
+					t.Fatalf("the helper reported %q", line)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the helper process did not start the job within 30 s")
+			}
+			if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			_ = child.Wait()
+
+			// Another process's workers, with a short rescue time, take it over.
+			reran := make(chan int, 4)
+			start(t, st, jobs.Config{Work: true, ListenURL: url, PollInterval: 100 * time.Millisecond, JobTimeout: time.Second, RescueAfter: 2 * time.Second,
+				Register: func(w *river.Workers) {
+					river.AddWorker(w, &blockWorker{started: func(_ string, attempt int) { reran <- attempt }})
+				}})
+			select {
+			case attempt := <-reran:
+				if attempt != 2 {
+					t.Errorf("the rescued job ran as attempt %d, want 2", attempt)
+				}
+			case <-time.After(90 * time.Second):
+				t.Fatal("the killed worker's job was not run again within 90 s")
+			}
+		})
+	}
 }
