@@ -338,13 +338,9 @@ func sqliteLimit(ctx context.Context, c Config, db *target, kind string, n int, 
 				x ^= x >> 7
 				x ^= x << 17
 				r := lo + int64(x%uint64(hi-lo+1))
-				start := time.Now()
-				if due != nil {
-					at, ok := <-due
-					if !ok {
-						return
-					}
-					start = at
+				start, ok := dueTime(due)
+				if !ok {
+					return
 				}
 				if err := op(r); err != nil {
 					if cctx.Err() != nil {

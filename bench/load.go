@@ -140,6 +140,16 @@ func runScenarios(ctx context.Context, c Config, srv *server, d *data, res *Resu
 	return nil
 }
 
+// dueTime is when the next request is due: now when due is nil (back to back), else the next
+// time pace sends; false once pace has stopped.
+func dueTime(due <-chan time.Time) (time.Time, bool) {
+	if due == nil {
+		return time.Now(), true
+	}
+	at, ok := <-due
+	return at, ok
+}
+
 // pace sends, until ctx ends, the times at which requests are due, rate a second on average,
 // along a Poisson schedule (exponentially distributed gaps, as independent clients arrive, and
 // as pgbench -R schedules the paced limit): a paced cell's clients take one each, and its
@@ -214,13 +224,9 @@ func measure(ctx context.Context, c Config, srv *server, d *data, name string, n
 			defer cl.close()
 			for cctx.Err() == nil {
 				r := sc.next(w)
-				start := time.Now()
-				if due != nil {
-					at, ok := <-due
-					if !ok {
-						return
-					}
-					start = at
+				start, ok := dueTime(due)
+				if !ok {
+					return
 				}
 				status, body, err := cl.do(cctx, r)
 				lat := time.Since(start)

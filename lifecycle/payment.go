@@ -107,6 +107,17 @@ var (
 	acceptedAs = []ep.ThirdPartyPaymentStatus{ep.PayCreated, ep.PayPendingCustomerApproval, ep.PayPendingSubmission, ep.PaySubmitted, ep.PayConfirmed}
 )
 
+// refusals are our submission's answers that end a collection not yet sent (rows 5–7).
+var refusals = map[EventKind]struct {
+	row int
+	to  ep.ThirdPartyPaymentStatus
+}{
+	Rejected:         {5, ep.PayFailed},
+	TypeUnsupported:  {6, ep.PayUnsupportedPaymentType},
+	TypeUnauthorised: {6, ep.PayUnauthorisedPaymentType},
+	ApprovalMissing:  {7, ep.PayCustomerApprovalMissing},
+}
+
 func in(s ep.ThirdPartyPaymentStatus, set ...ep.ThirdPartyPaymentStatus) bool {
 	return slices.Contains(set, s)
 }
@@ -157,21 +168,9 @@ func Apply(s State, e Event) Result {
 			r.State.Sent = false
 			return r
 		}
-	case Rejected:
-		if notSent {
-			return to(5, ep.PayFailed)
-		}
-	case TypeUnsupported:
-		if notSent {
-			return to(6, ep.PayUnsupportedPaymentType)
-		}
-	case TypeUnauthorised:
-		if notSent {
-			return to(6, ep.PayUnauthorisedPaymentType)
-		}
-	case ApprovalMissing:
-		if notSent {
-			return to(7, ep.PayCustomerApprovalMissing)
+	case Rejected, TypeUnsupported, TypeUnauthorised, ApprovalMissing:
+		if o := refusals[e.Kind]; notSent {
+			return to(o.row, o.to)
 		}
 	case ApprovalGranted:
 		if st == ep.PayPendingCustomerApproval {

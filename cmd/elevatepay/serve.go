@@ -28,7 +28,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	cfg.bind(fs, getenv)
 	addr := fs.String("addr", env(getenv, "ELEVATEPAY_ADDR", "127.0.0.1:8080"), "listen address (env ELEVATEPAY_ADDR)")
 	demo := fs.Bool("demo", false, "seed demo data into an empty database and print an admin token and example requests")
-	logLevel := fs.String("log-level", env(getenv, "ELEVATEPAY_LOG_LEVEL", "info"), "debug, info, warn or error (env ELEVATEPAY_LOG_LEVEL)")
+	logLevel := logLevelFlag(fs, getenv)
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile (go tool pprof) of the whole run to this file, for performance work")
 	workersDefault, err := parseBool("ELEVATEPAY_WORKERS", getenv("ELEVATEPAY_WORKERS"), true)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,7 +29,7 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 	fs := newFlagSet("worker")
 	var cfg config
 	cfg.bind(fs, getenv)
-	logLevel := fs.String("log-level", env(getenv, "ELEVATEPAY_LOG_LEVEL", "info"), "debug, info, warn or error (env ELEVATEPAY_LOG_LEVEL)")
+	logLevel := logLevelFlag(fs, getenv)
 	metricsAddr := fs.String("metrics-addr", getenv("ELEVATEPAY_METRICS_ADDR"), "serve Prometheus metrics (the jobs', Go's, the process's) at http://ADDR/metrics; empty: none (env ELEVATEPAY_METRICS_ADDR)")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
@@ -127,6 +128,11 @@ func periodicTasks(st store.Store, logger *slog.Logger) []jobs.Periodic {
 			return err
 		},
 	}}
+}
+
+// logLevelFlag registers --log-level (env ELEVATEPAY_LOG_LEVEL) of serve and worker.
+func logLevelFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("log-level", env(getenv, "ELEVATEPAY_LOG_LEVEL", "info"), "debug, info, warn or error (env ELEVATEPAY_LOG_LEVEL)")
 }
 
 // parseBool reads a boolean flag's environment default.
