@@ -298,6 +298,9 @@ func TestControlCharactersInBodiesRefused(t *testing.T) {
 			if (method != http.MethodPost && method != http.MethodPatch) || g.notBuilt[op.OperationID] || op.RequestBody == nil {
 				continue
 			}
+			if op.OperationID == "receivePaymentProviderWebhook" {
+				continue // the provider's own payload, read only once its signature verified (TestWebhooks)
+			}
 			var schema *openapi3.Schema
 			if method == http.MethodPost {
 				for _, mt := range op.RequestBody.Value.Content {

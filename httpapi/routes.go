@@ -72,7 +72,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/v1/invoices", "createInvoice", s.createInvoice},
 		{"GET", "/v1/invoices/{invoice_id}", "getInvoice", s.getInvoice},
 		// provider webhooks (§4.41)
-		{"POST", "/v1/webhooks/{payment_provider_id}", "receivePaymentProviderWebhook", nil},
+		{"POST", "/v1/webhooks/{payment_provider_id}", "receivePaymentProviderWebhook", s.receivePaymentProviderWebhook},
 	}
 }
 

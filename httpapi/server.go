@@ -370,8 +370,9 @@ func acceptsJSON(accept string) bool {
 }
 
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	requests      *prometheus.CounterVec
+	duration      *prometheus.HistogramVec
+	webhookEvents *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, st store.Store) *metrics {
@@ -384,7 +385,10 @@ func newMetrics(reg *prometheus.Registry, st store.Store) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "method"}),
 	}
-	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.webhookEvents = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "elevatepay_webhook_events_total", Help: "Events of accepted provider webhooks: stored (new) or repeated (delivered before, ignored).",
+	}, []string{"outcome"})
+	reg.MustRegister(m.requests, m.duration, m.webhookEvents, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if st != nil {
 		gauge := func(name, help string, f func(store.PoolStats) float64) {
 			reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return f(st.Stats()) }))

@@ -259,6 +259,11 @@ func cmpOr(v, def int) int {
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
+// AddFunc registers fn as the worker of the jobs of kind T.
+func AddFunc[T river.JobArgs](w *river.Workers, fn func(ctx context.Context, args T) error) {
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[T]) error { return fn(ctx, job.Args) }))
+}
+
 // InsertTx inserts job with the store's transaction tx (store.Queue).
 func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, job store.Job) error {
 	if _, err := q.client.InsertTx(ctx, tx, job, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/elevatepay/elevatepay/auth"
 	"github.com/elevatepay/elevatepay/internal/ttlcache"
 	"github.com/elevatepay/elevatepay/money"
+	"github.com/elevatepay/elevatepay/provider"
 	"github.com/elevatepay/elevatepay/store"
 )
 
@@ -21,6 +22,9 @@ type Service struct {
 	Now    func() time.Time // clock; time.Now when nil
 	// Passwords bounds how many password checks run at once; auth.DefaultChecker() when nil.
 	Passwords *auth.Checker
+	// Providers are the adapters of the configured payment providers, by provider id
+	// (--providers); a provider without one has no webhook and cannot collect.
+	Providers map[int64]provider.Adapter
 
 	subjects ttlcache.Cache[string, bool] // answers of SubjectDisabled
 }

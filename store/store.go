@@ -169,6 +169,14 @@ type Tx interface {
 	CustomerBalance(s Scope, customerID int64, today string) (*ep.Customer, *ep.BalanceFigures, error)
 	ListCreditStatus(s Scope, l query.List) ([]ep.CreditStatus, int64, error)
 
+	// Provider events (spec §6.14): each event a provider's webhook delivered, once.
+	// StoreProviderEvent inserts e unless its provider already delivered an event of that id,
+	// and reports whether e was new (then e.ID is set and e.State is STORED).
+	StoreProviderEvent(e *ProviderEvent) (bool, error)
+	ProviderEvent(id int64) (*ProviderEvent, error)
+	// SetProviderEventState records what applying the event did.
+	SetProviderEventState(id int64, state ProviderEventState, note string) error
+
 	// Idempotency keys (spec §2.14).
 	IdempotencyBegin(k *IdempotencyRecord) (existing *IdempotencyRecord, err error)
 	IdempotencyComplete(k *IdempotencyRecord) error
@@ -179,6 +187,31 @@ type Tx interface {
 	IdempotencyTakeOver(k *IdempotencyRecord, createdAt int64) (bool, error)
 	IdempotencyPurge(before int64) (int64, error)
 }
+
+// ProviderEvent is one event a payment provider's webhook delivered (spec §6.14).
+type ProviderEvent struct {
+	ID         int64
+	ProviderID int32
+	EventID    string // the provider's id, unique per provider
+	OccurredAt int64  // when the provider says it happened, Unix microseconds
+	ReceivedAt int64  // when the webhook brought it, Unix microseconds
+	Resource   string // payment, refund, mandate, or the provider's own word for another kind
+	ResourceID string // the provider's id of the resource ("" when the kind has none)
+	Action     string
+	Payload    []byte // the event's JSON as received
+	State      ProviderEventState
+	Note       string // why an event was ignored
+}
+
+// ProviderEventState is what became of a provider event.
+type ProviderEventState string
+
+// The provider event states.
+const (
+	EventStored  ProviderEventState = "STORED"  // acknowledged, not applied yet
+	EventApplied ProviderEventState = "APPLIED" // applied to its payment, refund or mandate
+	EventIgnored ProviderEventState = "IGNORED" // about nothing of this server's, or no transition: Note says which
+)
 
 // IdempotencyRecord is a stored Idempotency-Key with its response.
 type IdempotencyRecord struct {

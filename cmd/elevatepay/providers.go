@@ -7,8 +7,13 @@ import (
 	"log/slog"
 	"net/url"
 
+	"github.com/riverqueue/river"
+
 	ep "github.com/elevatepay/elevatepay"
+	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/provider"
+	"github.com/elevatepay/elevatepay/provider/sandbox"
+	"github.com/elevatepay/elevatepay/service"
 	"github.com/elevatepay/elevatepay/store"
 )
 
@@ -26,6 +31,32 @@ func loadProviders(path string, getenv func(string) string) (*provider.Config, e
 		return nil, fmt.Errorf("--providers: %w", err)
 	}
 	return c, nil
+}
+
+// adaptersOf builds the adapter of every configured provider.
+func adaptersOf(c *provider.Config) (map[int64]provider.Adapter, error) {
+	out := map[int64]provider.Adapter{}
+	for _, id := range c.IDs() {
+		s, _ := c.For(id)
+		if s.Kind != provider.KindSandbox {
+			return nil, fmt.Errorf("payment provider %d: the %s adapter is not available yet", id, s.Kind)
+		}
+		a, err := sandbox.New(s)
+		if err != nil {
+			return nil, fmt.Errorf("payment provider %d: %w", id, err)
+		}
+		out[id] = a
+	}
+	return out, nil
+}
+
+// registerWorkers registers the workers of the service's jobs.
+func registerWorkers(svc *service.Service) func(*river.Workers) {
+	return func(w *river.Workers) {
+		jobs.AddFunc(w, func(ctx context.Context, j service.ApplyProviderEvent) error {
+			return svc.ApplyStoredEvent(ctx, j.EventID)
+		})
+	}
 }
 
 // logProviders logs which payment providers are configured, and warns about sections that

@@ -83,13 +83,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	adapters, err := adaptersOf(providers)
+	if err != nil {
+		return err
+	}
+	svc := &service.Service{Store: st, Tokens: tokens, Brand: cfg.brand, Providers: adapters}
 	reg := prometheus.NewRegistry() // the API's metrics and the jobs'
-	q, err := openQueue(ctx, st, cfg, logger, *workers, reg)
+	q, err := openQueue(ctx, st, cfg, logger, *workers, reg, registerWorkers(svc))
 	if err != nil {
 		return err
 	}
 	defer stopQueue(q, logger)
-	svc := &service.Service{Store: st, Tokens: tokens, Brand: cfg.brand}
 	srv, err := httpapi.NewServer(httpapi.Config{Service: svc, Store: st, Tokens: tokens, Logger: logger, Registry: reg})
 	if err != nil {
 		return err

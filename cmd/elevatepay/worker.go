@@ -15,9 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
 
 	"github.com/elevatepay/elevatepay/httpapi"
 	"github.com/elevatepay/elevatepay/jobs"
+	"github.com/elevatepay/elevatepay/service"
 	"github.com/elevatepay/elevatepay/store"
 	"github.com/elevatepay/elevatepay/store/sqlstore"
 )
@@ -31,7 +33,16 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 	cfg.bind(fs, getenv)
 	logLevel := logLevelFlag(fs, getenv)
 	metricsAddr := fs.String("metrics-addr", getenv("ELEVATEPAY_METRICS_ADDR"), "serve Prometheus metrics (the jobs', Go's, the process's) at http://ADDR/metrics; empty: none (env ELEVATEPAY_METRICS_ADDR)")
+	providersFile := fs.String("providers", getenv("ELEVATEPAY_PROVIDERS"), "YAML file of payment provider credentials, as serve's (env ELEVATEPAY_PROVIDERS)")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return err
+	}
+	providers, err := loadProviders(*providersFile, getenv)
+	if err != nil {
+		return err
+	}
+	adapters, err := adaptersOf(providers)
+	if err != nil {
 		return err
 	}
 	var ln net.Listener
@@ -60,7 +71,8 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 	defer st.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	q, err := openQueue(ctx, st, cfg, logger, true, reg)
+	svc := &service.Service{Store: st, Providers: adapters}
+	q, err := openQueue(ctx, st, cfg, logger, true, reg, registerWorkers(svc))
 	if err != nil {
 		return err
 	}
@@ -82,14 +94,14 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 
 // openQueue opens and starts the store's job queue: with workers (and the periodic tasks) when
 // work is set, insert-only otherwise.
-func openQueue(ctx context.Context, st *sqlstore.DB, cfg config, logger *slog.Logger, work bool, reg prometheus.Registerer) (*jobs.Queue, error) {
+func openQueue(ctx context.Context, st *sqlstore.DB, cfg config, logger *slog.Logger, work bool, reg prometheus.Registerer, register func(*river.Workers)) (*jobs.Queue, error) {
 	// River reports every few seconds at level INFO; below WARN only when the server's own level
 	// is DEBUG.
 	riverLog := slog.New(floorHandler{logger.Handler(), slog.LevelWarn}).With("component", "jobs")
 	if logger.Enabled(ctx, slog.LevelDebug) {
 		riverLog = logger.With("component", "jobs")
 	}
-	jc := jobs.Config{Logger: riverLog, Work: work, Periodic: periodicTasks(st, logger), Metrics: reg}
+	jc := jobs.Config{Logger: riverLog, Work: work, Periodic: periodicTasks(st, logger), Metrics: reg, Register: register}
 	if st.Engine() == "postgres" {
 		jc.ListenURL = cfg.database
 	}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentPostings", testConcurrentPostings},
 		{"PostingAtAStalePosition", testStalePosition},
 		{"Idempotency", testIdempotency},
+		{"ProviderEvents", testProviderEvents},
 		{"RollbackLeavesNothing", testRollback},
 		{"TransactionHooks", testTxHooks},
 		{"FatalInsideTransaction", testFatalInsideTx},
