@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/elevatepay/elevatepay/internal/apitest"
+	"github.com/elevatepay/elevatepay/internal/jobtest"
 	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/provider"
 	"github.com/elevatepay/elevatepay/provider/sandbox"
@@ -45,23 +46,12 @@ func TestWebhooks(t *testing.T) {
 		}
 		e.Svc.Providers = map[int64]provider.Adapter{id: a}
 		st := e.Store.(*sqlstore.DB)
-		q, err := jobs.Open(context.Background(), st, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond,
+		jobtest.Start(t, st, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond,
 			Register: func(w *river.Workers) {
 				jobs.AddFunc(w, func(ctx context.Context, j service.ApplyProviderEvent) error {
 					return e.Svc.ApplyStoredEvent(ctx, j.EventID)
 				})
 			}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := q.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = q.Stop(ctx)
-		})
 		path := "/v1/webhooks/" + itoa(id)
 		signed := func(body string) apitest.Request {
 			return apitest.Request{Method: "POST", Path: path, Body: body,

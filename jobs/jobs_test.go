@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/riverqueue/river"
 
+	"github.com/elevatepay/elevatepay/internal/jobtest"
 	"github.com/elevatepay/elevatepay/internal/testdb"
 	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/store"
@@ -70,22 +71,7 @@ var engines = []engine{
 }
 
 func start(t *testing.T, st *sqlstore.DB, cfg jobs.Config) *jobs.Queue {
-	t.Helper()
-	q, err := jobs.Open(context.Background(), st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := q.Stop(ctx); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	})
-	return q
+	return jobtest.Start(t, st, cfg)
 }
 
 func waitFor(t *testing.T, ran <-chan string, token string) {
