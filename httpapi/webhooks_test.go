@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,5 +127,57 @@ func TestWebhooks(t *testing.T) {
 		checkError(t, "text body", e.Do(text), 415, path)
 		big := `{"events":[` + strings.Repeat(" ", 2<<20) + `]}`
 		checkError(t, "2 MiB body", e.Do(signed(big)), 413, path)
+	})
+}
+
+// TestWebhookRedeliveredConcurrently: the same delivery arriving many times at once (a provider
+// retrying, or two processes behind a load balancer) is acknowledged every time and stored
+// once, on both engines.
+func TestWebhookRedeliveredConcurrently(t *testing.T) {
+	t.Parallel()
+	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		id := num(t, e.Post(e.AdminToken(), "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Sandbox GC", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
+		cfg, err := provider.Parse([]byte(`providers: {"`+itoa(id)+`": {sandbox: {webhookSecret: "`+webhookSecret+`"}}}`), func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		settings, _ := cfg.For(id)
+		a, err := sandbox.New(settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Svc.Providers = map[int64]provider.Adapter{id: a}
+		st := e.Store.(*sqlstore.DB)
+		if _, err := jobs.Open(context.Background(), st, jobs.Config{}); err != nil { // insert-only, as an API process with --workers=false
+			t.Fatal(err)
+		}
+		r := apitest.Request{Method: "POST", Path: "/v1/webhooks/" + itoa(id), Body: webhookBody,
+			Header: map[string]string{sandbox.SignatureHeader: sandbox.Sign(settings.WebhookSecret, []byte(webhookBody))}}
+		statuses := make(chan int, 16)
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- e.Do(r).Status
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		for s := range statuses {
+			if s != 204 {
+				t.Errorf("a concurrent delivery answered %d", s)
+			}
+		}
+		var events, jobRows int
+		if err := st.SQL().QueryRow("SELECT count(*) FROM provider_events").Scan(&events); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SQL().QueryRow("SELECT count(*) FROM river_job WHERE kind = 'apply_provider_event'").Scan(&jobRows); err != nil {
+			t.Fatal(err)
+		}
+		if events != 2 || jobRows != 2 {
+			t.Errorf("16 concurrent deliveries of 2 events stored %d events and %d jobs, want 2 and 2", events, jobRows)
+		}
 	})
 }
