@@ -36,6 +36,7 @@ func TestWebhooks(t *testing.T) {
 		admin := e.AdminToken()
 		id := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Sandbox GC", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
 		unconfigured := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "No config", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
+		stripeID := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE_CARD", "name": "Sandbox Stripe", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
 		cfg, err := provider.Parse([]byte(`providers: {"`+itoa(id)+`": {sandbox: {webhookSecret: "`+webhookSecret+`"}}}`), func(string) string { return "" })
 		if err != nil {
 			t.Fatal(err)
@@ -45,7 +46,7 @@ func TestWebhooks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.Svc.Providers = map[int64]provider.Adapter{id: a}
+		e.Svc.Providers = map[int64]provider.Adapter{id: a, stripeID: a} // one sandbox standing in for each family
 		st := e.Store.(*sqlstore.DB)
 		jobtest.Start(t, st, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond,
 			Register: func(w *river.Workers) {
@@ -121,6 +122,23 @@ func TestWebhooks(t *testing.T) {
 		up := "/v1/webhooks/" + itoa(unconfigured)
 		checkError(t, "unconfigured provider", e.Do(apitest.Request{Method: "POST", Path: up, Body: webhookBody}), 404, up)
 		checkError(t, "bad id", e.Do(apitest.Request{Method: "POST", Path: "/v1/webhooks/abc", Body: webhookBody}), 400, "/v1/webhooks/abc")
+		// A sandbox standing in for a Stripe-family provider signs like Stripe.
+		sp := "/v1/webhooks/" + itoa(stripeID)
+		stripeBody := `{"id":"evt_1","type":"payment_intent.succeeded","created":` + itoa(time.Now().Unix()) + `,"data":{"object":{"id":"pi_1","object":"payment_intent"}}}`
+		stripeReq := apitest.Request{Method: "POST", Path: sp, Body: stripeBody,
+			Header: map[string]string{sandbox.StripeSignatureHeader: sandbox.SignStripe(settings.WebhookSecret, []byte(stripeBody), time.Now())}}
+		if resp := e.Do(stripeReq); resp.Status != 204 {
+			t.Fatalf("Stripe-family delivery: %d %s", resp.Status, resp.Body)
+		}
+		gcStyle := apitest.Request{Method: "POST", Path: sp, Body: stripeBody,
+			Header: map[string]string{sandbox.SignatureHeader: sandbox.Sign(settings.WebhookSecret, []byte(stripeBody))}}
+		checkError(t, "a GoCardless signature for a Stripe-family provider", e.Do(gcStyle), 401, sp)
+		stale := apitest.Request{Method: "POST", Path: sp, Body: stripeBody,
+			Header: map[string]string{sandbox.StripeSignatureHeader: sandbox.SignStripe(settings.WebhookSecret, []byte(stripeBody), time.Now().Add(-10*time.Minute))}}
+		checkError(t, "a stale Stripe signature (a replay)", e.Do(stale), 401, sp)
+		if n := count(); n != 3 {
+			t.Fatalf("%d events after the Stripe-family deliveries, want 3", n)
+		}
 		// Not JSON, too large: 415, 413.
 		text := signed(webhookBody)
 		text.ContentType = "text/plain"

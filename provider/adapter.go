@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	ep "github.com/elevatepay/elevatepay"
 )
 
 // Adapter is what the collection engine asks of one configured payment provider. Adapters take
@@ -14,9 +16,11 @@ type Adapter interface {
 	// Kind names the adapter.
 	Kind() Kind
 	// VerifyWebhook checks the signature of a webhook request (its headers and raw body) at time
-	// now and returns the events it carries. A missing, wrong or stale signature is
-	// ErrSignature; a signed body that cannot be read is a *BodyError.
-	VerifyWebhook(h http.Header, body []byte, now time.Time) ([]Event, error)
+	// now and returns the events it carries. family is the family of the provider record's type:
+	// a real adapter has one, the sandbox signs and sends like the family it stands in for. A
+	// missing, wrong or stale signature is ErrSignature; a signed body that cannot be read is a
+	// *BodyError.
+	VerifyWebhook(family ep.Family, h http.Header, body []byte, now time.Time) ([]Event, error)
 }
 
 // ErrSignature is a webhook whose signature is missing, wrong or outside the time tolerance.

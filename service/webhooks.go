@@ -32,14 +32,15 @@ type WebhookResult struct {
 // A webhook is the provider's call, not a user's: it runs as the system.
 func (s *Service) ReceiveWebhook(ctx context.Context, id int32, h http.Header, body []byte) (WebhookResult, error) {
 	var res WebhookResult
-	if _, err := read(ctx, s, func(tx store.Tx) (*ep.PaymentProvider, error) { return tx.Provider(store.Scope{All: true}, id) }); err != nil {
+	p, err := read(ctx, s, func(tx store.Tx) (*ep.PaymentProvider, error) { return tx.Provider(store.Scope{All: true}, id) })
+	if err != nil {
 		return res, err
 	}
 	a, ok := s.Providers[int64(id)]
-	if !ok {
+	if !ok || p.Type.Family() == ep.FamilyNone {
 		return res, ep.Errorf(ep.ENOTFOUND, "payment provider %d has no webhook: it is not configured with an adapter that receives events", id)
 	}
-	events, err := a.VerifyWebhook(h, body, s.now())
+	events, err := a.VerifyWebhook(p.Type.Family(), h, body, s.now())
 	var bodyErr *provider.BodyError
 	switch {
 	case errors.Is(err, provider.ErrSignature):

@@ -1,8 +1,13 @@
 // Package sandbox is the payment provider simulated inside elevatepay (spec §6.4.3), for demos
-// and for integration tests that must not reach a real provider. This version has its webhooks:
-// GoCardless's format — a body {"events": […]} signed with Webhook-Signature, the hex
-// HMAC-SHA256 of the raw body under the provider's webhook secret — so the sandbox's events take
-// exactly the path a real provider's do.
+// and for integration tests that must not reach a real provider. This version has its webhooks,
+// signed and shaped like those of the family the provider record stands in for, so the
+// sandbox's events take exactly the path a real provider's do:
+//
+//   - GoCardless family: a body {"events": […]} signed with Webhook-Signature, the hex
+//     HMAC-SHA256 of the raw body under the provider's webhook secret;
+//   - Stripe family: one event object {"id", "type", "created", "data": {"object": {…}}} signed
+//     with Stripe-Signature "t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">", the time
+//     within 300 s of ours.
 package sandbox
 
 import (
@@ -13,15 +18,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	ep "github.com/elevatepay/elevatepay"
 	"github.com/elevatepay/elevatepay/provider"
 )
 
-// SignatureHeader carries a webhook's signature.
-const SignatureHeader = "Webhook-Signature"
+// The signature headers of the two families.
+const (
+	SignatureHeader       = "Webhook-Signature" // GoCardless family
+	StripeSignatureHeader = "Stripe-Signature"  // Stripe family
+)
+
+// StripeTolerance is how far a Stripe-family signature's time may be from ours.
+const StripeTolerance = 300 * time.Second
 
 // Adapter is the sandbox provider of one payment provider id.
 type Adapter struct {
@@ -39,11 +52,19 @@ func New(s provider.Settings) (*Adapter, error) {
 // Kind is sandbox.
 func (a *Adapter) Kind() provider.Kind { return provider.KindSandbox }
 
-// Sign returns the signature of body under secret, as the sandbox sends it.
-func Sign(secret provider.Secret, body []byte) string {
+// Sign returns the GoCardless-family signature of body under secret.
+func Sign(secret provider.Secret, body []byte) string { return hex.EncodeToString(mac(secret, body)) }
+
+// SignStripe returns the Stripe-family signature of body under secret at time at.
+func SignStripe(secret provider.Secret, body []byte, at time.Time) string {
+	t := strconv.FormatInt(at.Unix(), 10)
+	return "t=" + t + ",v1=" + hex.EncodeToString(mac(secret, append([]byte(t+"."), body...)))
+}
+
+func mac(secret provider.Secret, b []byte) []byte {
 	m := hmac.New(sha256.New, []byte(secret.Reveal()))
-	m.Write(body)
-	return hex.EncodeToString(m.Sum(nil))
+	m.Write(b)
+	return m.Sum(nil)
 }
 
 // envelope is the webhook body.
@@ -67,19 +88,24 @@ var resources = map[string]struct{ kind, link string }{
 	"mandates": {provider.ResourceMandate, "mandate"},
 }
 
-// VerifyWebhook checks Webhook-Signature in constant time, then reads the events.
-func (a *Adapter) VerifyWebhook(h http.Header, body []byte, _ time.Time) ([]provider.Event, error) {
+// VerifyWebhook checks the family's signature in constant time, then reads the events.
+func (a *Adapter) VerifyWebhook(family ep.Family, h http.Header, body []byte, now time.Time) ([]provider.Event, error) {
+	switch family {
+	case ep.FamilyGoCardless:
+		return a.goCardless(h, body)
+	case ep.FamilyStripe:
+		return a.stripe(h, body, now)
+	}
+	return nil, fmt.Errorf("sandbox: no webhooks for a provider of family %q", family)
+}
+
+func (a *Adapter) goCardless(h http.Header, body []byte) ([]provider.Event, error) {
 	sigs := h.Values(SignatureHeader)
 	if len(sigs) != 1 {
 		return nil, provider.ErrSignature
 	}
 	got, err := hex.DecodeString(strings.TrimSpace(sigs[0]))
-	if err != nil {
-		return nil, provider.ErrSignature
-	}
-	m := hmac.New(sha256.New, []byte(a.secret.Reveal()))
-	m.Write(body)
-	if !hmac.Equal(got, m.Sum(nil)) {
+	if err != nil || !hmac.Equal(got, mac(a.secret, body)) {
 		return nil, provider.ErrSignature
 	}
 	var env envelope
@@ -139,4 +165,82 @@ func field(v string) bool {
 		}
 	}
 	return true
+}
+
+// stripeEvent is a Stripe-family event.
+type stripeEvent struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Created int64  `json:"created"`
+	Data    struct {
+		Object struct {
+			ID     string `json:"id"`
+			Object string `json:"object"`
+		} `json:"object"`
+	} `json:"data"`
+}
+
+// stripeResources maps Stripe object kinds to the provider-neutral ones.
+var stripeResources = map[string]string{
+	"payment_intent": provider.ResourcePayment, "charge": provider.ResourcePayment,
+	"refund": provider.ResourceRefund, "setup_intent": provider.ResourceMandate, "mandate": provider.ResourceMandate,
+}
+
+func (a *Adapter) stripe(h http.Header, body []byte, now time.Time) ([]provider.Event, error) {
+	sigs := h.Values(StripeSignatureHeader)
+	if len(sigs) != 1 {
+		return nil, provider.ErrSignature
+	}
+	var t string
+	var v1 [][]byte
+	for _, part := range strings.Split(sigs[0], ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			t = v
+		case "v1":
+			if b, err := hex.DecodeString(v); err == nil {
+				v1 = append(v1, b)
+			}
+		}
+	}
+	ts, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || len(v1) == 0 || len(v1) > 8 {
+		return nil, provider.ErrSignature
+	}
+	if d := now.Sub(time.Unix(ts, 0)); d > StripeTolerance || d < -StripeTolerance {
+		return nil, provider.ErrSignature // stale or from the future: a replay
+	}
+	want := mac(a.secret, append([]byte(t+"."), body...))
+	ok := false
+	for _, sig := range v1 { // any of the signatures (a rolled secret sends two)
+		ok = hmac.Equal(sig, want) || ok
+	}
+	if !ok {
+		return nil, provider.ErrSignature
+	}
+	var e stripeEvent
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&e); err != nil {
+		return nil, &provider.BodyError{Reason: "not a JSON event object"}
+	}
+	if dec.More() {
+		return nil, &provider.BodyError{Reason: "more than one JSON value"}
+	}
+	for name, v := range map[string]string{"id": e.ID, "type": e.Type, "data.object.object": e.Data.Object.Object} {
+		if !field(v) {
+			return nil, &provider.BodyError{Reason: fmt.Sprintf("%s must be 1 to %d printable characters", name, provider.MaxEventField)}
+		}
+	}
+	if e.Created <= 0 {
+		return nil, &provider.BodyError{Reason: "created must be a Unix time"}
+	}
+	kind, resourceID := e.Data.Object.Object, ""
+	if k, ok := stripeResources[kind]; ok {
+		kind, resourceID = k, e.Data.Object.ID
+		if !field(resourceID) {
+			return nil, &provider.BodyError{Reason: fmt.Sprintf("data.object.id must be 1 to %d printable characters", provider.MaxEventField)}
+		}
+	}
+	return []provider.Event{{ID: e.ID, CreatedAt: time.Unix(e.Created, 0).UTC(), Resource: kind, ResourceID: resourceID, Action: e.Type, Raw: body}}, nil
 }
