@@ -37,16 +37,7 @@ func TestWebhooks(t *testing.T) {
 		id := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Sandbox GC", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
 		unconfigured := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "No config", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
 		stripeID := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE_CARD", "name": "Sandbox Stripe", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
-		cfg, err := provider.Parse([]byte(`providers: {"`+itoa(id)+`": {sandbox: {webhookSecret: "`+webhookSecret+`"}}}`), func(string) string { return "" })
-		if err != nil {
-			t.Fatal(err)
-		}
-		settings, _ := cfg.For(id)
-		a, err := sandbox.New(settings)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Svc.Providers = map[int64]provider.Adapter{id: a, stripeID: a} // one sandbox standing in for each family
+		settings := sandboxFor(t, e, id, stripeID) // one sandbox standing in for each family
 		st := e.Store.(*sqlstore.DB)
 		jobtest.Start(t, st, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond,
 			Register: func(w *river.Workers) {
@@ -155,16 +146,7 @@ func TestWebhookRedeliveredConcurrently(t *testing.T) {
 	t.Parallel()
 	apitest.ForEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		id := num(t, e.Post(e.AdminToken(), "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Sandbox GC", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
-		cfg, err := provider.Parse([]byte(`providers: {"`+itoa(id)+`": {sandbox: {webhookSecret: "`+webhookSecret+`"}}}`), func(string) string { return "" })
-		if err != nil {
-			t.Fatal(err)
-		}
-		settings, _ := cfg.For(id)
-		a, err := sandbox.New(settings)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Svc.Providers = map[int64]provider.Adapter{id: a}
+		settings := sandboxFor(t, e, id)
 		st := e.Store.(*sqlstore.DB)
 		if _, err := jobs.Open(context.Background(), st, jobs.Config{}); err != nil { // insert-only, as an API process with --workers=false
 			t.Fatal(err)
@@ -198,4 +180,24 @@ func TestWebhookRedeliveredConcurrently(t *testing.T) {
 			t.Errorf("16 concurrent deliveries of 2 events stored %d events and %d jobs, want 2 and 2", events, jobRows)
 		}
 	})
+}
+
+// sandboxFor configures the server's providers ids as sandbox providers, as --providers would,
+// and returns their settings.
+func sandboxFor(t *testing.T, e *apitest.Env, ids ...int64) provider.Settings {
+	t.Helper()
+	cfg, err := provider.Parse([]byte(`providers: {"1": {sandbox: {webhookSecret: "`+webhookSecret+`"}}}`), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, _ := cfg.For(1)
+	a, err := sandbox.New(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Svc.Providers = map[int64]provider.Adapter{}
+	for _, id := range ids {
+		e.Svc.Providers[id] = a
+	}
+	return settings
 }
