@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
+	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -13,6 +17,7 @@ import (
 	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/provider"
 	"github.com/elevatepay/elevatepay/provider/sandbox"
+	"github.com/elevatepay/elevatepay/query"
 	"github.com/elevatepay/elevatepay/service"
 	"github.com/elevatepay/elevatepay/store"
 )
@@ -93,6 +98,54 @@ func checkPublicURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return fmt.Errorf("--public-url (ELEVATEPAY_PUBLIC_URL) must be an absolute http:// or https:// URL without user, query or fragment, got %q", raw)
+	}
+	return nil
+}
+
+// demoSandboxes makes every GoCardless- or Stripe-family provider of the demo database a sandbox
+// provider (serve --demo without --providers) with a webhook secret made for this run, and
+// prints the secret and a signed webhook to try: the demo's webhooks work out of the box.
+func demoSandboxes(ctx context.Context, svc *service.Service, base string, out io.Writer) error {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	secret := hex.EncodeToString(b)
+	c, err := provider.Parse([]byte(`providers: {"1": {sandbox: {webhookSecret: "`+secret+`"}}}`), func(string) string { return "" })
+	if err != nil {
+		return err
+	}
+	settings, _ := c.For(1)
+	a, err := sandbox.New(settings)
+	if err != nil {
+		return err
+	}
+	provs, _, err := svc.ListProviders(ctx, service.System(), query.List{Page: 1, PageSize: 100})
+	if err != nil {
+		return err
+	}
+	adapters := map[int64]provider.Adapter{}
+	var gc int32
+	var names []string
+	for _, p := range provs {
+		if p.Type.Family() == ep.FamilyNone {
+			continue
+		}
+		adapters[int64(p.ID)] = a
+		names = append(names, fmt.Sprintf("%d (%s)", p.ID, p.Type))
+		if gc == 0 && p.Type.Family() == ep.FamilyGoCardless {
+			gc = p.ID
+		}
+	}
+	if len(adapters) == 0 {
+		return nil
+	}
+	svc.Providers = adapters
+	fmt.Fprintf(out, "\nSandbox providers (webhooks at %s/v1/webhooks/{id}): %s\nTheir webhook secret for this run: %s\n", base, strings.Join(names, ", "), secret)
+	if gc != 0 {
+		fmt.Fprintf(out, `Send a signed webhook (GoCardless family; 204, and 204 again for a redelivery):
+body='{"events":[{"id":"EV1","created_at":"2026-12-01T10:00:00Z","resource_type":"payments","action":"confirmed","links":{"payment":"PM1"}}]}'; curl -s -o /dev/null -w '%%{http_code}\n' -H 'Content-Type: application/json' -H "Webhook-Signature: $(printf %%s "$body" | openssl dgst -sha256 -hmac %s -r | cut -d' ' -f1)" -d "$body" '%s/v1/webhooks/%d'
+`, secret, base, gc)
 	}
 	return nil
 }

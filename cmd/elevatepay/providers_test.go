@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +114,50 @@ func TestServePublicURL(t *testing.T) {
 		if _, _, err := serveWith(t, []string{"--public-url", bad}, nil); err == nil || !strings.Contains(err.Error(), "--public-url") {
 			t.Errorf("--public-url %q: %v", bad, err)
 		}
+	}
+}
+
+// TestServeDemoSandboxWebhook: serve --demo without --providers makes the demo's GoCardless- and
+// Stripe-family providers sandbox providers with a webhook secret of the run, printed with an
+// example; a webhook signed with it is accepted, and the secret is not logged.
+func TestServeDemoSandboxWebhook(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(t.TempDir(), "d.db")}, noEnv, strings.NewReader(""), out, logs)
+	}()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "listening on"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s%s", out.String(), logs.String())
+		}
+	}
+	m := regexp.MustCompile(`Sandbox providers \(webhooks at (\S+)/v1/webhooks/\{id\}\): 1 \(GO_CARDLESS\), 2 \(STRIPE\)\nTheir webhook secret for this run: ([0-9a-f]{48})\n`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no sandbox providers in the demo's output:\n%s", out.String())
+	}
+	base, secret := m[1], m[2]
+	body := `{"events":[{"id":"EV1","created_at":"2026-12-01T10:00:00Z","resource_type":"payments","action":"confirmed","links":{"payment":"PM1"}}]}`
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(body))
+	req, _ := http.NewRequest("POST", base+"/v1/webhooks/1", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Webhook-Signature", hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 {
+		t.Errorf("a webhook signed with the demo's secret: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Error("the log shows the demo's webhook secret")
 	}
 }

@@ -112,6 +112,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			ln.Close()
 			return fmt.Errorf("demo data: %w", err)
 		}
+		if *providersFile == "" {
+			// The demo's providers are sandbox providers, with this run's webhook secret.
+			if err := demoSandboxes(ctx, svc, base, stdout); err != nil {
+				ln.Close()
+				return fmt.Errorf("demo sandbox providers: %w", err)
+			}
+		}
 	}
 	hs := &http.Server{Handler: srv, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	logger.Info("listening", "addr", ln.Addr().String(), "database", st.Engine(), "version", versionString())
