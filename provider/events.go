@@ -61,39 +61,31 @@ func goCardlessPayment(e Event) (lifecycle.Event, bool) {
 	return lifecycle.Event{}, false
 }
 
+// stripePayments maps Stripe event types that need no detail.
+var stripePayments = map[string]lifecycle.Event{
+	"payment_intent.created":         {Kind: lifecycle.Accepted, Reported: ep.PayCreated},
+	"payment_intent.requires_action": {Kind: lifecycle.Accepted, Reported: ep.PayPendingCustomerApproval},
+	"payment_intent.processing":      {Kind: lifecycle.Submitted},
+	"payment_intent.succeeded":       {Kind: lifecycle.Confirmed},
+	"payout.paid":                    {Kind: lifecycle.PaidOut},
+	"payment_intent.payment_failed":  {Kind: lifecycle.Failed},
+	"payment_intent.canceled":        {Kind: lifecycle.Cancelled},
+	"charge.dispute.created":         {Kind: lifecycle.ChargedBack},
+}
+
 func stripePayment(e Event) (lifecycle.Event, bool) {
-	switch e.Action {
-	case "payment_intent.created":
-		return lifecycle.Event{Kind: lifecycle.Accepted, Reported: ep.PayCreated}, true
-	case "payment_intent.requires_action":
-		return lifecycle.Event{Kind: lifecycle.Accepted, Reported: ep.PayPendingCustomerApproval}, true
-	case "payment_intent.processing":
-		return lifecycle.Event{Kind: lifecycle.Submitted}, true
-	case "payment_intent.succeeded":
-		return lifecycle.Event{Kind: lifecycle.Confirmed}, true
-	case "payout.paid":
-		return lifecycle.Event{Kind: lifecycle.PaidOut}, true
-	case "payment_intent.payment_failed":
-		return lifecycle.Event{Kind: lifecycle.Failed}, true
-	case "payment_intent.canceled":
-		return lifecycle.Event{Kind: lifecycle.Cancelled}, true
-	case "charge.dispute.created":
-		return lifecycle.Event{Kind: lifecycle.ChargedBack}, true
-	case "charge.dispute.closed":
-		var d struct {
-			Data struct {
-				Object struct {
-					Status string `json:"status"`
-				} `json:"object"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(e.Raw, &d) == nil {
-			switch d.Data.Object.Status {
-			case "won":
-				return lifecycle.Event{Kind: lifecycle.ChargebackCancelled}, true
-			case "lost":
-				return lifecycle.Event{Kind: lifecycle.ChargebackSettled}, true
-			}
+	if le, ok := stripePayments[e.Action]; ok {
+		return le, true
+	}
+	if e.Action != "charge.dispute.closed" {
+		return lifecycle.Event{}, false
+	}
+	if status, ok := stripeObjectStatus(e.Raw); ok {
+		switch status {
+		case "won":
+			return lifecycle.Event{Kind: lifecycle.ChargebackCancelled}, true
+		case "lost":
+			return lifecycle.Event{Kind: lifecycle.ChargebackSettled}, true
 		}
 	}
 	return lifecycle.Event{}, false
@@ -122,14 +114,8 @@ func RefundEvent(family ep.Family, e Event) (lifecycle.RefundEventKind, bool) {
 		if e.Action != "refund.updated" && e.Action != "refund.created" && e.Action != "charge.refund.updated" {
 			return "", false
 		}
-		var d struct {
-			Data struct {
-				Object struct {
-					Status string `json:"status"`
-				} `json:"object"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(e.Raw, &d) != nil {
+		status, ok := stripeObjectStatus(e.Raw)
+		if !ok {
 			return "", false
 		}
 		k, ok := map[string]lifecycle.RefundEventKind{
@@ -137,8 +123,23 @@ func RefundEvent(family ep.Family, e Event) (lifecycle.RefundEventKind, bool) {
 			"succeeded": lifecycle.RefundPaid,
 			"failed":    lifecycle.RefundFailed,
 			"canceled":  lifecycle.RefundFailed,
-		}[d.Data.Object.Status]
+		}[status]
 		return k, ok
 	}
 	return "", false
+}
+
+// stripeObjectStatus is the status of a Stripe event's object (a dispute's, a refund's).
+func stripeObjectStatus(raw []byte) (string, bool) {
+	var d struct {
+		Data struct {
+			Object struct {
+				Status string `json:"status"`
+			} `json:"object"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(raw, &d) != nil {
+		return "", false
+	}
+	return d.Data.Object.Status, true
 }
