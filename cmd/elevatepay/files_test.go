@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/elevatepay/elevatepay/internal/testdb"
 	"github.com/elevatepay/elevatepay/store/postgres"
@@ -19,25 +18,11 @@ import (
 // what it logged (stderr).
 func serveLog(t *testing.T, database string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, logs := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--database", database}, noEnv, strings.NewReader(""), out, logs)
-	}()
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "listening on"); time.Sleep(10 * time.Millisecond) {
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped: %v\n%s%s", err, out.String(), logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s%s", out.String(), logs.String())
-		}
+	_, out, logs, stop, err := launchServe(t, []string{"--database", database}, noEnv)
+	if err != nil {
+		t.Fatalf("serve stopped: %v\n%s%s", err, out.String(), logs.String())
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	return logs.String()

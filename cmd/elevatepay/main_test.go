@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -52,39 +53,56 @@ func envOf(m map[string]string) func(string) string { return func(k string) stri
 // base URL, the output and a stop function that checks run returned nil.
 func startServe(t *testing.T, args []string, getenv func(string) string) (string, *syncBuffer, func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
 	start := time.Now()
+	base, out, logs, stop, err := launchServe(t, args, getenv)
+	if err != nil {
+		t.Fatalf("serve stopped: %v\n%s%s", err, out.String(), logs.String())
+	}
+	t.Logf("serving %s after %v (from run() to listening, build excluded)", base, time.Since(start).Round(time.Millisecond))
+	return base, out, func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve returned %v after cancel, want nil (exit 0)", err)
+		}
+	}
+}
+
+// launchServe runs `serve --addr 127.0.0.1:0` and args in-process and waits until it listens.
+// It returns the base URL, the output, the log and stop, which ends serve and returns what it
+// returned; or, when serve ended before listening, its error (and a nil stop).
+func launchServe(t *testing.T, args []string, getenv func(string) string) (base string, out, logs *syncBuffer, stop func() error, err error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, logs = &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), out, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), out, logs)
 	}()
-	re := regexp.MustCompile(`listening on (http://\S+)`)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	re := regexp.MustCompile(`listening on (https?://\S+)`)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			t.Logf("serving %s after %v (from run() to listening, build excluded)", m[1], time.Since(start).Round(time.Millisecond))
-			return m[1], out, func() {
+			return m[1], out, logs, func() error {
 				cancel()
 				select {
 				case err := <-done:
-					if err != nil {
-						t.Errorf("serve returned %v after cancel, want nil (exit 0)", err)
-					}
+					return err
 				case <-time.After(30 * time.Second):
-					t.Error("serve did not stop")
+					return errors.New("serve did not stop within 30 s")
 				}
-			}
+			}, nil
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("serve stopped: %v\n%s", err, out.String())
+			cancel()
+			if err == nil {
+				err = errors.New("serve returned before listening")
+			}
+			return "", out, logs, nil, err
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s", out.String())
+			cancel()
+			t.Fatalf("serve did not start:\n%s%s", out.String(), logs.String())
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

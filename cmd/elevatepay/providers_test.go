@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,34 +10,19 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
-// serveWith starts `serve` in-process with extra arguments and environment, stops it once it
-// listens and returns its stdout and log; a serve that refuses to start returns its error.
+// serveWith starts `serve` in-process on a new SQLite file with extra arguments and environment,
+// stops it once it listens and returns its stdout and log; a serve that refuses to start returns
+// its error.
 func serveWith(t *testing.T, args []string, vars map[string]string) (stdout, log string, err error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, logs := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	getenv := func(k string) string { return vars[k] }
 	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--database", db}, args...), getenv, strings.NewReader(""), out, logs)
-	}()
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "listening on"); time.Sleep(10 * time.Millisecond) {
-		select {
-		case err := <-done:
-			return out.String(), logs.String(), err
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s%s", out.String(), logs.String())
-		}
+	_, out, logs, stop, err := launchServe(t, append([]string{"--database", db}, args...), func(k string) string { return vars[k] })
+	if err == nil {
+		err = stop()
 	}
-	cancel()
-	return out.String(), logs.String(), <-done
+	return out.String(), logs.String(), err
 }
 
 func writeFile(t *testing.T, text string) string {
@@ -122,17 +106,9 @@ func TestServePublicURL(t *testing.T) {
 // example; a webhook signed with it is accepted, and the secret is not logged.
 func TestServeDemoSandboxWebhook(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, logs := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(t.TempDir(), "d.db")}, noEnv, strings.NewReader(""), out, logs)
-	}()
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "listening on"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s%s", out.String(), logs.String())
-		}
+	_, out, logs, stop, err := launchServe(t, []string{"--demo", "--database", "sqlite:" + filepath.Join(t.TempDir(), "d.db")}, noEnv)
+	if err != nil {
+		t.Fatalf("serve --demo: %v\n%s%s", err, out.String(), logs.String())
 	}
 	m := regexp.MustCompile(`Sandbox providers \(webhooks at (\S+)/v1/webhooks/\{id\}\): 1 \(GO_CARDLESS\), 2 \(STRIPE\)\nTheir webhook secret for this run: ([0-9a-f]{48})\n`).FindStringSubmatch(out.String())
 	if m == nil {
@@ -153,8 +129,7 @@ func TestServeDemoSandboxWebhook(t *testing.T) {
 	if resp.StatusCode != 204 {
 		t.Errorf("a webhook signed with the demo's secret: %d", resp.StatusCode)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	if strings.Contains(logs.String(), secret) {
