@@ -109,12 +109,8 @@ func (a *Adapter) goCardless(h http.Header, body []byte) ([]provider.Event, erro
 		return nil, provider.ErrSignature
 	}
 	var env envelope
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&env); err != nil {
-		return nil, &provider.BodyError{Reason: "not a JSON object with an events array"}
-	}
-	if dec.More() {
-		return nil, &provider.BodyError{Reason: "more than one JSON value"}
+	if err := decodeOne(body, &env, "object with an events array"); err != nil {
+		return nil, err
 	}
 	if len(env.Events) == 0 {
 		return nil, &provider.BodyError{Reason: "no events"}
@@ -129,10 +125,9 @@ func (a *Adapter) goCardless(h http.Header, body []byte) ([]provider.Event, erro
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, &provider.BodyError{Reason: fmt.Sprintf("event %d is not an event object", i)}
 		}
-		for name, v := range map[string]string{"id": e.ID, "resource_type": e.ResourceType, "action": e.Action} {
-			if !field(v) {
-				return nil, &provider.BodyError{Reason: fmt.Sprintf("event %d: %s must be 1 to %d printable characters", i, name, provider.MaxEventField)}
-			}
+		prefix := fmt.Sprintf("event %d: ", i)
+		if err := checkFields(prefix, "id", e.ID, "resource_type", e.ResourceType, "action", e.Action); err != nil {
+			return nil, err
 		}
 		at, err := time.Parse(time.RFC3339Nano, e.CreatedAt)
 		if err != nil {
@@ -141,8 +136,8 @@ func (a *Adapter) goCardless(h http.Header, body []byte) ([]provider.Event, erro
 		kind, resourceID := e.ResourceType, ""
 		if r, ok := resources[e.ResourceType]; ok {
 			kind, resourceID = r.kind, e.Links[r.link]
-			if !field(resourceID) {
-				return nil, &provider.BodyError{Reason: fmt.Sprintf("event %d: links.%s must be 1 to %d printable characters", i, r.link, provider.MaxEventField)}
+			if err := checkFields(prefix, "links."+r.link, resourceID); err != nil {
+				return nil, err
 			}
 		}
 		if seen[e.ID] {
@@ -152,6 +147,29 @@ func (a *Adapter) goCardless(h http.Header, body []byte) ([]provider.Event, erro
 		out = append(out, provider.Event{ID: e.ID, CreatedAt: at.UTC(), Resource: kind, ResourceID: resourceID, Action: e.Action, Raw: raw})
 	}
 	return out, nil
+}
+
+// decodeOne decodes body, one JSON value, into v; what names the value for the error.
+func decodeOne(body []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return &provider.BodyError{Reason: "not a JSON " + what}
+	}
+	if dec.More() {
+		return &provider.BodyError{Reason: "more than one JSON value"}
+	}
+	return nil
+}
+
+// checkFields checks name, value pairs in order: the first value that is not a field is the
+// error, its name after prefix.
+func checkFields(prefix string, pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !field(pairs[i+1]) {
+			return &provider.BodyError{Reason: fmt.Sprintf("%s%s must be 1 to %d printable characters", prefix, pairs[i], provider.MaxEventField)}
+		}
+	}
+	return nil
 }
 
 // field reports whether v is 1 to MaxEventField printable characters.
@@ -220,17 +238,11 @@ func (a *Adapter) stripe(h http.Header, body []byte, now time.Time) ([]provider.
 		return nil, provider.ErrSignature
 	}
 	var e stripeEvent
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&e); err != nil {
-		return nil, &provider.BodyError{Reason: "not a JSON event object"}
+	if err := decodeOne(body, &e, "event object"); err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		return nil, &provider.BodyError{Reason: "more than one JSON value"}
-	}
-	for name, v := range map[string]string{"id": e.ID, "type": e.Type, "data.object.object": e.Data.Object.Object} {
-		if !field(v) {
-			return nil, &provider.BodyError{Reason: fmt.Sprintf("%s must be 1 to %d printable characters", name, provider.MaxEventField)}
-		}
+	if err := checkFields("", "id", e.ID, "type", e.Type, "data.object.object", e.Data.Object.Object); err != nil {
+		return nil, err
 	}
 	if e.Created <= 0 {
 		return nil, &provider.BodyError{Reason: "created must be a Unix time"}
@@ -238,8 +250,8 @@ func (a *Adapter) stripe(h http.Header, body []byte, now time.Time) ([]provider.
 	kind, resourceID := e.Data.Object.Object, ""
 	if k, ok := stripeResources[kind]; ok {
 		kind, resourceID = k, e.Data.Object.ID
-		if !field(resourceID) {
-			return nil, &provider.BodyError{Reason: fmt.Sprintf("data.object.id must be 1 to %d printable characters", provider.MaxEventField)}
+		if err := checkFields("", "data.object.id", resourceID); err != nil {
+			return nil, err
 		}
 	}
 	return []provider.Event{{ID: e.ID, CreatedAt: time.Unix(e.Created, 0).UTC(), Resource: kind, ResourceID: resourceID, Action: e.Type, Raw: body}}, nil
