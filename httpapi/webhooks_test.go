@@ -186,11 +186,10 @@ func TestWebhookRedeliveredConcurrently(t *testing.T) {
 // and returns their settings.
 func sandboxFor(t *testing.T, e *apitest.Env, ids ...int64) provider.Settings {
 	t.Helper()
-	cfg, err := provider.Parse([]byte(`providers: {"1": {sandbox: {webhookSecret: "`+webhookSecret+`"}}}`), func(string) string { return "" })
+	settings, err := provider.SandboxSettings(webhookSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	settings, _ := cfg.For(1)
 	a, err := sandbox.New(settings)
 	if err != nil {
 		t.Fatal(err)

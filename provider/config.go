@@ -247,6 +247,11 @@ func resolve(field, v string, getenv func(string) string, min int) (Secret, erro
 		}
 		return Secret{v}, nil
 	}
+	return literal(field, v, min)
+}
+
+// literal is a secret value as written: required, at least min characters.
+func literal(field, v string, min int) (Secret, error) {
 	if v == "" {
 		return Secret{}, fmt.Errorf("%s is required (give env:NAME to read it from the environment)", field)
 	}
@@ -254,4 +259,14 @@ func resolve(field, v string, getenv func(string) string, min int) (Secret, erro
 		return Secret{}, fmt.Errorf("%s: %d characters, at least %d are needed", field, len(v), min)
 	}
 	return Secret{v}, nil
+}
+
+// SandboxSettings are the settings of a sandbox provider with webhookSecret as written (at least
+// 16 characters), for a server that makes one without a file (serve --demo) and for tests.
+func SandboxSettings(webhookSecret string) (Settings, error) {
+	sec, err := literal("webhookSecret", webhookSecret, minWebhookSecret)
+	if err != nil {
+		return Settings{}, err
+	}
+	return Settings{Kind: KindSandbox, WebhookSecret: sec}, nil
 }

@@ -139,3 +139,15 @@ func TestLoad(t *testing.T) {
 		t.Errorf("big.yaml: %v", err)
 	}
 }
+
+// TestSandboxSettings: a sandbox provider made without a file takes its secret as written, with
+// the file's length rule.
+func TestSandboxSettings(t *testing.T) {
+	s, err := SandboxSettings("sandbox-secret-0123456789")
+	if err != nil || s.Kind != KindSandbox || s.WebhookSecret.Reveal() != "sandbox-secret-0123456789" {
+		t.Errorf("%+v %v", s, err)
+	}
+	if _, err := SandboxSettings("short"); err == nil || !strings.Contains(err.Error(), "at least 16") {
+		t.Errorf("a short secret: %v", err)
+	}
+}

@@ -22,37 +22,29 @@ import (
 	"github.com/elevatepay/elevatepay/store"
 )
 
-// loadProviders reads --providers (none: no provider configured) and refuses adapters this
-// version does not have.
-func loadProviders(path string, getenv func(string) string) (*provider.Config, error) {
-	if path == "" {
-		return &provider.Config{Providers: map[int64]provider.Settings{}}, nil
+// loadProviders reads --providers (none: no provider configured), refuses adapters this
+// version does not have, and builds the adapter of every configured provider.
+func loadProviders(path string, getenv func(string) string) (*provider.Config, map[int64]provider.Adapter, error) {
+	c := &provider.Config{Providers: map[int64]provider.Settings{}}
+	if path != "" {
+		var err error
+		if c, err = provider.Load(path, getenv); err != nil {
+			return nil, nil, fmt.Errorf("--providers: %w", err)
+		}
+		if err := c.Unavailable(); err != nil {
+			return nil, nil, fmt.Errorf("--providers: %w", err)
+		}
 	}
-	c, err := provider.Load(path, getenv)
-	if err != nil {
-		return nil, fmt.Errorf("--providers: %w", err)
-	}
-	if err := c.Unavailable(); err != nil {
-		return nil, fmt.Errorf("--providers: %w", err)
-	}
-	return c, nil
-}
-
-// adaptersOf builds the adapter of every configured provider.
-func adaptersOf(c *provider.Config) (map[int64]provider.Adapter, error) {
-	out := map[int64]provider.Adapter{}
+	adapters := map[int64]provider.Adapter{}
 	for _, id := range c.IDs() {
 		s, _ := c.For(id)
-		if s.Kind != provider.KindSandbox {
-			return nil, fmt.Errorf("payment provider %d: the %s adapter is not available yet", id, s.Kind)
-		}
-		a, err := sandbox.New(s)
+		a, err := sandbox.New(s) // the only adapter Unavailable lets through
 		if err != nil {
-			return nil, fmt.Errorf("payment provider %d: %w", id, err)
+			return nil, nil, fmt.Errorf("--providers: payment provider %d: %w", id, err)
 		}
-		out[id] = a
+		adapters[id] = a
 	}
-	return out, nil
+	return c, adapters, nil
 }
 
 // registerWorkers registers the workers of the service's jobs.
@@ -111,11 +103,10 @@ func demoSandboxes(ctx context.Context, svc *service.Service, base string, out i
 		return err
 	}
 	secret := hex.EncodeToString(b)
-	c, err := provider.Parse([]byte(`providers: {"1": {sandbox: {webhookSecret: "`+secret+`"}}}`), func(string) string { return "" })
+	settings, err := provider.SandboxSettings(secret)
 	if err != nil {
 		return err
 	}
-	settings, _ := c.For(1)
 	a, err := sandbox.New(settings)
 	if err != nil {
 		return err

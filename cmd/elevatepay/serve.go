@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := checkPublicURL(*publicURL); err != nil {
 		return err
 	}
-	providers, err := loadProviders(*providersFile, getenv)
+	providers, adapters, err := loadProviders(*providersFile, getenv)
 	if err != nil {
 		return err
 	}
@@ -80,10 +80,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		warnExposed(logger, path)
 	}
 	tokens, err := cfg.tokens(ctx, st)
-	if err != nil {
-		return err
-	}
-	adapters, err := adaptersOf(providers)
 	if err != nil {
 		return err
 	}

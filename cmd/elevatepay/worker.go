@@ -37,11 +37,7 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
-	providers, err := loadProviders(*providersFile, getenv)
-	if err != nil {
-		return err
-	}
-	adapters, err := adaptersOf(providers)
+	_, adapters, err := loadProviders(*providersFile, getenv)
 	if err != nil {
 		return err
 	}

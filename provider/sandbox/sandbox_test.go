@@ -14,11 +14,10 @@ import (
 
 func adapter(t *testing.T) (*Adapter, provider.Secret) {
 	t.Helper()
-	c, err := provider.Parse([]byte(`providers: {"1": {sandbox: {webhookSecret: "sandbox-secret-0123456789"}}}`), func(string) string { return "" })
+	s, err := provider.SandboxSettings("sandbox-secret-0123456789")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := c.For(1)
 	a, err := New(s)
 	if err != nil {
 		t.Fatal(err)
