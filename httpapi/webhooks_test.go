@@ -37,7 +37,8 @@ func TestWebhooks(t *testing.T) {
 		id := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "GO_CARDLESS", "name": "Sandbox GC", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
 		unconfigured := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE", "name": "No config", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
 		stripeID := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "STRIPE_CARD", "name": "Sandbox Stripe", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
-		settings := sandboxFor(t, e, id, stripeID) // one sandbox standing in for each family
+		manual := num(t, e.Post(admin, "/v1/payment-providers", map[string]any{"type": "BACS", "name": "Bank transfers", "status": "ACTIVE", "contractOwnerIds": []int{7}}).Want(t, 201).Object(t)["id"])
+		settings := sandboxFor(t, e, id, stripeID, manual) // one sandbox standing in for each family, and one for a type no adapter serves
 		st := e.Store.(*sqlstore.DB)
 		jobtest.Start(t, st, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond,
 			Register: func(w *river.Workers) {
@@ -113,6 +114,10 @@ func TestWebhooks(t *testing.T) {
 		up := "/v1/webhooks/" + itoa(unconfigured)
 		checkError(t, "unconfigured provider", e.Do(apitest.Request{Method: "POST", Path: up, Body: webhookBody}), 404, up)
 		checkError(t, "bad id", e.Do(apitest.Request{Method: "POST", Path: "/v1/webhooks/abc", Body: webhookBody}), 400, "/v1/webhooks/abc")
+		mp := "/v1/webhooks/" + itoa(manual)
+		manualReq := signed(webhookBody)
+		manualReq.Path = mp
+		checkError(t, "a configured provider of a type no adapter serves", e.Do(manualReq), 404, mp)
 		// A sandbox standing in for a Stripe-family provider signs like Stripe.
 		sp := "/v1/webhooks/" + itoa(stripeID)
 		stripeBody := `{"id":"evt_1","type":"payment_intent.succeeded","created":` + itoa(time.Now().Unix()) + `,"data":{"object":{"id":"pi_1","object":"payment_intent"}}}`

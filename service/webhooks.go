@@ -25,20 +25,25 @@ type WebhookResult struct {
 	Stored, Repeated int // events new to this server, and events it had already
 }
 
-// ReceiveWebhook takes a webhook of payment provider id (§4.41): the provider must exist and
-// have an adapter (its configuration), which verifies the signature over the raw body before
-// anything is read or written; then every event new to this server is stored, with the job
+// ReceiveWebhook takes a webhook of payment provider id (§4.41): the provider must have an
+// adapter (its configuration) and exist with a type of the adapter families, and the adapter
+// verifies the signature over the raw body before anything is read or written; then every event new to this server is stored, with the job
 // applying it, in one transaction, and events delivered before are acknowledged without effect.
 // A webhook is the provider's call, not a user's: it runs as the system.
 func (s *Service) ReceiveWebhook(ctx context.Context, id int32, h http.Header, body []byte) (WebhookResult, error) {
 	var res WebhookResult
+	// The configuration first: a request for an id without an adapter (anyone may send one, with
+	// any id) costs no database read.
+	a, ok := s.Providers[int64(id)]
+	if !ok {
+		return res, ep.Errorf(ep.ENOTFOUND, "payment provider %d has no webhook: no provider of this id is configured with an adapter that receives events", id)
+	}
 	p, err := read(ctx, s, func(tx store.Tx) (*ep.PaymentProvider, error) { return tx.Provider(store.Scope{All: true}, id) })
 	if err != nil {
 		return res, err
 	}
-	a, ok := s.Providers[int64(id)]
-	if !ok || p.Type.Family() == ep.FamilyNone {
-		return res, ep.Errorf(ep.ENOTFOUND, "payment provider %d has no webhook: it is not configured with an adapter that receives events", id)
+	if p.Type.Family() == ep.FamilyNone {
+		return res, ep.Errorf(ep.ENOTFOUND, "payment provider %d has no webhook: its type %s has no adapter that receives events", id, p.Type)
 	}
 	events, err := a.VerifyWebhook(p.Type.Family(), h, body, s.now())
 	var bodyErr *provider.BodyError
