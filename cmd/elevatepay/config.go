@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/elevatepay/elevatepay/auth"
-	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/store"
 	"github.com/elevatepay/elevatepay/store/postgres"
 	"github.com/elevatepay/elevatepay/store/sqlite"
@@ -50,20 +49,9 @@ func (c *config) bind(fs *flag.FlagSet, getenv func(string) string) {
 		fmt.Sprintf("most PostgreSQL connections this process opens, 1 to %d; keep replicas × this below the server's max_connections (env ELEVATEPAY_DB_MAX_CONNS)", postgres.MaxConnsLimit))
 }
 
-// openStore opens the configured database and applies migrations, the job queue's included.
+// openStore opens the configured database and applies its migrations (the job queue's tables
+// are migrated by jobs.Open, or by migrate).
 func (c *config) openStore(ctx context.Context) (*sqlstore.DB, error) {
-	st, err := c.openStoreOnly(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := jobs.Migrate(ctx, st); err != nil {
-		st.Close()
-		return nil, err
-	}
-	return st, nil
-}
-
-func (c *config) openStoreOnly(ctx context.Context) (*sqlstore.DB, error) {
 	n, err := c.poolSize()
 	if err != nil {
 		return nil, err

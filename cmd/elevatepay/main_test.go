@@ -261,6 +261,11 @@ func TestCommands(t *testing.T) {
 	if err := run(ctx, []string{"migrate", "--database", db}, noEnv, nil, &out, &errb); err != nil || !strings.Contains(out.String(), "migrations current") {
 		t.Fatalf("migrate: %v %s %s", err, out.String(), errb.String())
 	}
+	// The job queue's tables too.
+	var jobRows int
+	if err := testdb.SQLiteAt(t, strings.TrimPrefix(db, "sqlite:")).SQL().QueryRow("SELECT count(*) FROM river_job").Scan(&jobRows); err != nil || jobRows != 0 {
+		t.Fatalf("river_job after migrate: %d, %v", jobRows, err)
+	}
 	out.Reset()
 	if err := run(ctx, []string{"users", "add", "--database", db, "--username", "ops", "--contract-owners", "7,9", "--scope", "payments:read", "--password-stdin"},
 		noEnv, strings.NewReader("s3cret pass\n"), &out, &errb); err != nil {

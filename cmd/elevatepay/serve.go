@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/elevatepay/elevatepay/httpapi"
+	"github.com/elevatepay/elevatepay/jobs"
 	"github.com/elevatepay/elevatepay/service"
 	"github.com/elevatepay/elevatepay/store/sqlite"
 )
@@ -155,6 +156,9 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer st.Close()
+	if err := jobs.Migrate(ctx, st); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "migrations current (%s)\n", st.Engine())
 	return nil
 }
