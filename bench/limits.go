@@ -62,19 +62,11 @@ func runLimits(ctx context.Context, c Config, db *target, d *data, res *Result) 
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			var l Limit
-			var err error
 			lo, hi := invLo, invHi
 			if kind == LimitRead {
 				lo, hi = custLo, custHi
 			}
-			if db.engine == "postgres" {
-				res.LimitTool = "pgbench"
-				l, err = pgbench(ctx, c, db, kind, n, lo, hi, 0)
-			} else {
-				res.LimitTool = "in-process database/sql"
-				l, err = sqliteLimit(ctx, c, db, kind, n, lo, hi, 0)
-			}
+			l, err := measureLimit(ctx, c, db, res, kind, n, lo, hi, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -83,6 +75,17 @@ func runLimits(ctx context.Context, c Config, db *target, d *data, res *Result) 
 		}
 	}
 	return limits, nil
+}
+
+// measureLimit measures one limit with the engine's tool (pgbench, or in this process on
+// SQLite), naming the tool in res; rate > 0 paces it.
+func measureLimit(ctx context.Context, c Config, db *target, res *Result, kind string, n int, lo, hi int64, rate float64) (Limit, error) {
+	if db.engine == "postgres" {
+		res.LimitTool = "pgbench"
+		return pgbench(ctx, c, db, kind, n, lo, hi, rate)
+	}
+	res.LimitTool = "in-process database/sql"
+	return sqliteLimit(ctx, c, db, kind, n, lo, hi, rate)
 }
 
 // mergeLimits pairs the measurements before and after the cells: each limit's Rate is the higher
@@ -232,13 +235,7 @@ func runPacedLimit(ctx context.Context, c Config, db *target, d *data, res *Resu
 		return nil
 	}
 	lo, hi := span(d.invoices)
-	var l Limit
-	var err error
-	if db.engine == "postgres" {
-		l, err = pgbench(ctx, c, db, LimitWrite, cell.Concurrency, lo, hi, cell.Paced)
-	} else {
-		l, err = sqliteLimit(ctx, c, db, LimitWrite, cell.Concurrency, lo, hi, cell.Paced)
-	}
+	l, err := measureLimit(ctx, c, db, res, LimitWrite, cell.Concurrency, lo, hi, cell.Paced)
 	if err != nil {
 		return err
 	}
